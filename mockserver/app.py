@@ -1,0 +1,82 @@
+"""create_app(settings): wires specs, vendors, the control plane and middlewares. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from aiohttp import web
+
+from mockserver.admin import setup_admin
+from mockserver.dispatch import make_endpoint, make_not_found
+from mockserver.engine import Engine
+from mockserver.middlewares import journal_middleware, json_errors
+from mockserver.resources import specs_dir
+from mockserver.settings import Settings
+from mockserver.spec import SpecRegistry, VendorSpec, load_vendor_spec
+from mockserver.vendors import VENDOR_MODULES, create_vendor
+from mockserver.vendors.base import Vendor
+
+ENGINE = web.AppKey("engine", Engine)
+SETTINGS = web.AppKey("settings", Settings)
+REGISTRY = web.AppKey("registry", SpecRegistry)
+VENDORS = web.AppKey("vendors", dict)
+
+
+@lru_cache(maxsize=None)
+def vendor_spec(name: str, folder: Path) -> VendorSpec:
+    """Specs are immutable once loaded, so every app in a process shares them (tests build many apps)."""
+    return load_vendor_spec(name, folder)
+
+
+def load_registry(names: tuple[str, ...]) -> SpecRegistry:
+    return SpecRegistry([vendor_spec(name, specs_dir() / name) for name in names])
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = settings or Settings()
+    names = settings.vendors or tuple(VENDOR_MODULES)
+    engine = Engine(settings)
+    registry = load_registry(tuple(names))
+    vendors: dict[str, Vendor] = {name: create_vendor(registry.specs[name], engine, settings) for name in names}
+
+    def mask(request: web.Request) -> Any:
+        body = request.get("mock.body")
+        vendor = vendors.get(request.get("mock.vendor", ""))
+        if body is None or vendor is None:
+            return None
+        return vendor.mask(registry.operation(vendor.name, request["mock.operation"]), body)
+
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[journal_middleware(engine, mask), json_errors],
+    )
+    app[ENGINE] = engine
+    app[SETTINGS] = settings
+    app[REGISTRY] = registry
+    app[VENDORS] = vendors
+
+    setup_admin(app, engine, registry, vendors, settings)
+    for vendor in vendors.values():
+        # Literal paths before parameterised ones of the same shape, so `/x/types` never reads as `/x/{id}`.
+        for op in sorted(vendor.spec.operations, key=lambda o: (o.path.count("{"), o.path)):
+            app.router.add_route(op.method, op.path, make_endpoint(vendor, op))
+        not_found = make_not_found(vendor)
+        for prefix in vendor.spec.prefixes:
+            app.router.add_route("*", prefix, not_found)
+            app.router.add_route("*", prefix + "/{tail:.*}", not_found)
+
+    if not engine.clock.virtual:
+        app.cleanup_ctx.append(_run_scheduler)
+    return app
+
+
+async def _run_scheduler(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(app[ENGINE].scheduler.run_forever())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

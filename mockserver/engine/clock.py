@@ -1,0 +1,65 @@
+"""Where all time comes from. A vendor never calls `datetime.now()`.
+
+The real clock follows the wall clock. The virtual clock stands still until advanced, which lets a
+test finish a connection check or a refresh without sleeping, and makes timestamps reproducible.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+DEFAULT_VIRTUAL_START = datetime(2026, 1, 1, 9, 0, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    virtual: bool = False
+
+    def now(self) -> datetime:
+        raise NotImplementedError
+
+    def timestamp(self) -> float:
+        return self.now().timestamp()
+
+
+class RealClock(Clock):
+    virtual = False
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def timestamp(self) -> float:
+        return time.time()
+
+
+class VirtualClock(Clock):
+    virtual = True
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = (start or DEFAULT_VIRTUAL_START).astimezone(timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        if moment < self._now:
+            raise ValueError("the virtual clock never moves backwards")
+        self._now = moment
+
+    def advance_by(self, seconds: float) -> None:
+        self.set(self._now + timedelta(seconds=seconds))
+
+
+def iso_seconds(moment: datetime) -> str:
+    """`2021-06-03T16:11:03Z`: Stitch and Portable's timestamp style."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_millis(moment: datetime) -> str:
+    """`2023-07-22T23:42:47.239Z`: Census's timestamp style."""
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)

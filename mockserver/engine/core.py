@@ -1,0 +1,49 @@
+"""The Engine: one object that hands a vendor its clock, jobs, store, randomness and journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.engine.clock import RealClock, VirtualClock
+from mockserver.engine.journal import Journal
+from mockserver.engine.outcomes import OutcomeBook
+from mockserver.engine.randomness import Randomness
+from mockserver.engine.scheduler import Scheduler
+from mockserver.engine.store import Store
+from mockserver.settings import Settings
+
+
+class Engine:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = VirtualClock(settings.start_time) if settings.virtual_clock else RealClock()
+        self.scheduler = Scheduler(self.clock)
+        self.store = Store()
+        self.random = Randomness(settings.seed)
+        self.journal = Journal(settings.journal_size)
+        self.outcomes = OutcomeBook()
+
+    def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        """Drop state: everything (as if freshly started, same seed), one vendor, or one tenant."""
+        self.store.reset(vendor, tenant)
+        if vendor is None:
+            self.scheduler.clear()
+            self.outcomes.clear()
+            self.random.reseed()
+            self.journal.clear()
+            return
+        prefix = vendor + "."
+
+        def belongs(job: Any) -> bool:
+            return job.kind.startswith(prefix) and (tenant is None or job.payload.get("tenant") == tenant)
+
+        self.scheduler.clear(belongs)
+        if tenant is None:
+            self.outcomes.clear(vendor)
+
+    def export(self) -> dict[str, Any]:
+        return {"vendors": self.store.export(), "jobs": self.scheduler.export()}
+
+    def load(self, raw: dict[str, Any]) -> None:
+        self.store.load(raw.get("vendors") or {})
+        self.scheduler.load(raw.get("jobs") or [])

@@ -1,0 +1,43 @@
+"""The app's one source of randomness: same seed, same ids, names and tokens, byte for byte.
+
+Faker is imported only when first used, because importing it costs more than the rest of start-up.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+
+class Randomness:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.random = random.Random(seed)
+        self._faker: "Faker | None" = None
+
+    def reseed(self) -> None:
+        self.random.seed(self.seed)
+        if self._faker is not None:
+            self._faker.seed_instance(self.seed)
+
+    @property
+    def faker(self) -> "Faker":
+        if self._faker is None:
+            from faker import Faker
+
+            self._faker = Faker()
+            self._faker.seed_instance(self.seed)
+        return self._faker
+
+    def uuid4(self) -> str:
+        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+
+    def randint(self, low: int, high: int) -> int:
+        return self.random.randint(low, high)
+
+    def token(self, nbytes: int = 16) -> str:
+        return self.random.getrandbits(nbytes * 8).to_bytes(nbytes, "big").hex()

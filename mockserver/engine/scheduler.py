@@ -1,0 +1,112 @@
+"""Jobs that fall due on the engine's clock: connection checks, object refreshes, link expiry.
+
+A job is data (due time, kind, payload), and the code that runs it is registered by kind, so pending
+jobs can be exported and restored with the rest of the state. Due jobs run in due-time order (ties
+in scheduling order) before every request, on `advance()` of a virtual clock, and in real-clock mode
+also from a background task, so state is current whenever anyone looks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from mockserver.engine.clock import Clock, VirtualClock, iso_millis, parse_iso
+
+JobRunner = Callable[[dict[str, Any]], None]
+
+
+@dataclass(order=True)
+class Job:
+    due: datetime
+    seq: int
+    kind: str = field(compare=False)
+    payload: dict[str, Any] = field(compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"due": iso_millis(self.due), "seq": self.seq, "kind": self.kind, "payload": self.payload}
+
+
+class Scheduler:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._heap: list[Job] = []
+        self._runners: dict[str, JobRunner] = {}
+        self._seq = itertools.count(1)
+        self._wake: asyncio.Event | None = None  # created inside the running loop by run_forever
+
+    def register(self, kind: str, runner: JobRunner) -> None:
+        self._runners[kind] = runner
+
+    def schedule(self, delay_seconds: float, kind: str, payload: dict[str, Any]) -> Job:
+        if kind not in self._runners:
+            raise KeyError(f"no runner registered for job kind {kind!r}")
+        job = Job(self.clock.now() + timedelta(seconds=max(0.0, delay_seconds)), next(self._seq), kind, payload)
+        heapq.heappush(self._heap, job)
+        if self._wake is not None:
+            self._wake.set()
+        return job
+
+    def next_due(self) -> datetime | None:
+        return self._heap[0].due if self._heap else None
+
+    def run_due(self) -> int:
+        """Run every job due now; jobs scheduled by jobs run too if they are already due."""
+        ran = 0
+        now = self.clock.now()
+        while self._heap and self._heap[0].due <= now:
+            job = heapq.heappop(self._heap)
+            self._runners[job.kind](job.payload)
+            ran += 1
+        return ran
+
+    def advance(self, seconds: float) -> int:
+        """Move a virtual clock forward, stopping at each job's due time so it sees its own 'now'."""
+        if not isinstance(self.clock, VirtualClock):
+            raise RuntimeError("only a virtual clock can be advanced")
+        target = self.clock.now() + timedelta(seconds=seconds)
+        ran = 0
+        while self._heap and self._heap[0].due <= target:
+            self.clock.set(max(self.clock.now(), self._heap[0].due))
+            ran += self.run_due()
+        self.clock.set(target)
+        return ran + self.run_due()
+
+    def pending(self) -> list[Job]:
+        return sorted(self._heap)
+
+    def clear(self, predicate: Callable[[Job], bool] | None = None) -> None:
+        self._heap = [j for j in self._heap if predicate is not None and not predicate(j)]
+        heapq.heapify(self._heap)
+
+    def export(self) -> list[dict[str, Any]]:
+        return [job.to_json() for job in self.pending()]
+
+    def load(self, jobs: list[dict[str, Any]]) -> None:
+        self._heap = []
+        top = 0
+        for raw in jobs:
+            if raw["kind"] not in self._runners:
+                raise ValueError(f"unknown job kind {raw['kind']!r}")
+            job = Job(parse_iso(raw["due"]), int(raw["seq"]), raw["kind"], dict(raw["payload"]))
+            top = max(top, job.seq)
+            self._heap.append(job)
+        heapq.heapify(self._heap)
+        self._seq = itertools.count(top + 1)
+
+    async def run_forever(self) -> None:
+        """Real-clock mode: sleep until the next due job (or a newly scheduled one), then run it."""
+        self._wake = asyncio.Event()
+        while True:
+            due = self.next_due()
+            timeout = None if due is None else max(0.0, (due - self.clock.now()).total_seconds())
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except asyncio.TimeoutError:
+                pass
+            self.run_due()

@@ -1,0 +1,102 @@
+"""Per-vendor, per-tenant state, kept as plain JSON-able records so it can be exported and restored.
+
+A tenant is whatever the vendor's credential names (a Stitch account, a Portable organisation, a
+Census workspace). Handlers only ever get their own tenant's collections, so one tenant can never
+read or change another's data. All mutation happens on the event loop without awaiting in between,
+so each request's change is atomic without locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass
+class TenantState:
+    key: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    collections: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
+
+    def collection(self, name: str) -> dict[Any, dict[str, Any]]:
+        """Records by id; each record holds its own `id`, which is how it is exported and restored."""
+        return self.collections.setdefault(name, {})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attrs": self.attrs,
+            "collections": {name: list(records.values()) for name, records in self.collections.items()},
+        }
+
+    @classmethod
+    def from_json(cls, key: str, raw: dict[str, Any]) -> "TenantState":
+        state = cls(key=key, attrs=dict(raw.get("attrs", {})))
+        for name, records in (raw.get("collections") or {}).items():
+            state.collections[name] = {rec["id"]: rec for rec in records}
+        return state
+
+
+@dataclass
+class VendorState:
+    tenants: dict[str, TenantState] = field(default_factory=dict)
+    sequences: dict[str, int] = field(default_factory=dict)
+
+
+TenantInit = Callable[[TenantState], None]
+
+
+class Store:
+    def __init__(self) -> None:
+        self._vendors: dict[str, VendorState] = {}
+
+    def vendor(self, vendor: str) -> VendorState:
+        return self._vendors.setdefault(vendor, VendorState())
+
+    def tenant(self, vendor: str, key: str, init: TenantInit | None = None) -> TenantState:
+        """The tenant for a credential, created on first sight (any token is an account by default)."""
+        tenants = self.vendor(vendor).tenants
+        state = tenants.get(key)
+        if state is None:
+            state = TenantState(key=key)
+            if init is not None:
+                init(state)
+            tenants[key] = state
+        return state
+
+    def find_tenant(self, vendor: str, key: str) -> TenantState | None:
+        return self.vendor(vendor).tenants.get(key)
+
+    def tenants(self, vendor: str) -> dict[str, TenantState]:
+        return self.vendor(vendor).tenants
+
+    def next_id(self, vendor: str, sequence: str, start: int) -> int:
+        """Ids are unique per vendor across tenants, like the vendors' own database sequences."""
+        seqs = self.vendor(vendor).sequences
+        seqs[sequence] = max(seqs.get(sequence, start - 1), start - 1) + 1
+        return seqs[sequence]
+
+    def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        if vendor is None:
+            self._vendors.clear()
+        elif tenant is None:
+            self._vendors.pop(vendor, None)
+        else:
+            self.vendor(vendor).tenants.pop(tenant, None)
+
+    def export(self) -> dict[str, Any]:
+        return {
+            name: {
+                "sequences": dict(state.sequences),
+                "tenants": {key: t.to_json() for key, t in state.tenants.items()},
+            }
+            for name, state in self._vendors.items()
+        }
+
+    def load(self, raw: dict[str, Any]) -> None:
+        vendors: dict[str, VendorState] = {}
+        for name, data in raw.items():
+            vendors[name] = VendorState(
+                tenants={key: TenantState.from_json(key, t) for key, t in (data.get("tenants") or {}).items()},
+                sequences={k: int(v) for k, v in (data.get("sequences") or {}).items()},
+            )
+        self._vendors = vendors

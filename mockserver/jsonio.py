@@ -1,0 +1,66 @@
+"""JSON in and out of the wire: orjson when installed (the `fast` extra), the standard library otherwise.
+
+Both paths reject the same inputs as malformed: bad UTF-8, bad syntax, nesting deeper than the
+parser allows, and integers too long to parse safely.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+try:  # pragma: no cover - exercised by whichever is installed
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None  # type: ignore[assignment]
+
+MAX_DEPTH = 256
+
+
+class MalformedJSON(ValueError):
+    pass
+
+
+def _depth_ok(raw: bytes) -> bool:
+    """A cheap pre-check so neither parser recurses deeply: count bracket nesting outside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return False
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return True
+
+
+def loads(raw: bytes) -> Any:
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and not _depth_ok(raw):
+        raise MalformedJSON(f"JSON nested deeper than {MAX_DEPTH} levels")
+    try:
+        if orjson is not None:
+            return orjson.loads(raw)
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedJSON(str(exc).split("\n")[0]) from None
+
+
+def dumps(value: Any) -> bytes:
+    if orjson is not None:
+        try:
+            return orjson.dumps(value)
+        except TypeError:
+            pass
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,22 @@
+"""Everything the server can be told at start-up, in one immutable object built by the CLI or tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    seed: int = 0
+    check_delay: float = 2.0
+    virtual_clock: bool = False
+    start_time: datetime | None = None
+    vendors: tuple[str, ...] = ()  # empty: every vendor the package knows
+    log_level: str = "info"
+    journal_size: int = 1000
+    max_body_bytes: int = 1024 * 1024
+    stitch_destination_limit: int = 1
+    portable_no_api_tokens: frozenset[str] = field(default_factory=frozenset)
+    refresh_delay: float = 2.0

@@ -1,0 +1,43 @@
+"""Holds responses to the specs: the test suite runs every answer of the server through this.
+
+A response conforms when its status is declared for the matched operation and its JSON body
+validates against that status's schema. Requests that match no operation must get the vendor's
+not-found answer, which each spec declares under `x-not-found` / the vendor's own error schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.spec.model import Operation, SpecRegistry
+from mockserver.spec.validation import errors_of
+
+
+@dataclass
+class ContractViolation:
+    method: str
+    path: str
+    status: int
+    problems: list[str]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} -> {self.status}: " + "; ".join(self.problems)
+
+
+def check_response(
+    registry: SpecRegistry, method: str, path: str, status: int, body: Any
+) -> tuple[Operation | None, ContractViolation | None]:
+    """Validate one response; returns the matched operation (if any) and what is wrong (if anything)."""
+    found = registry.match(method, path)
+    if found is None:
+        return None, None
+    op, _ = found
+    spec = op.response_for(status)
+    if spec is None:
+        declared = ", ".join(sorted(op.responses)) or "none"
+        return op, ContractViolation(method, path, status, [f"status {status} not declared for {op.operation_id} (declared: {declared})"])
+    if spec.validator is None:
+        return op, None
+    problems = errors_of(spec.validator, body)
+    return op, (ContractViolation(method, path, status, problems) if problems else None)

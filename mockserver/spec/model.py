@@ -1,0 +1,128 @@
+"""The one Operation model every spec format is loaded into.
+
+Routing, request validation, example answers and the test suite's response checks all read this
+model, so the server and its specs cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema.protocols import Validator
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str  # "path" or "query"
+    required: bool
+    schema: dict[str, Any]
+    validator: Validator
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    status: str  # "200", "4XX" or "default"
+    schema: dict[str, Any] | None
+    validator: Validator | None
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    vendor: str
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[Parameter, ...] = ()
+    body_schema: dict[str, Any] | None = None
+    body_validator: Validator | None = None
+    body_required: bool = False
+    responses: dict[str, ResponseSpec] = field(default_factory=dict)
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def query_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "query")
+
+    def response_for(self, status: int) -> ResponseSpec | None:
+        """The declared response for a status: exact code first, then `4XX`-style ranges, then default."""
+        code = str(status)
+        return (
+            self.responses.get(code)
+            or self.responses.get(f"{code[0]}XX")
+            or self.responses.get("default")
+        )
+
+    def success_response(self) -> ResponseSpec | None:
+        for code in sorted(self.responses):
+            if code.startswith("2"):
+                return self.responses[code]
+        return None
+
+
+_PARAM = re.compile(r"\{([^}/]+)\}")
+
+
+def path_regex(template: str) -> re.Pattern[str]:
+    """A regex for a path template; parameters match one segment, as aiohttp's router does."""
+    out, pos = [], 0
+    for m in _PARAM.finditer(template):
+        out.append(re.escape(template[pos : m.start()]))
+        out.append(f"(?P<{m.group(1)}>[^/]+)")
+        pos = m.end()
+    out.append(re.escape(template[pos:]))
+    return re.compile("^" + "".join(out) + "$")
+
+
+@dataclass
+class VendorSpec:
+    """All operations of one vendor, plus the URL prefixes it owns."""
+
+    vendor: str
+    prefixes: tuple[str, ...]
+    operations: list[Operation]
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class SpecRegistry:
+    """Looks operations up by id, or by the concrete method and path of a request."""
+
+    def __init__(self, specs: list[VendorSpec]) -> None:
+        self.specs = {s.vendor: s for s in specs}
+        self._by_id: dict[tuple[str, str], Operation] = {}
+        self._matchers: list[tuple[str, re.Pattern[str], Operation]] = []
+        for spec in specs:
+            for op in spec.operations:
+                self._by_id[(spec.vendor, op.operation_id)] = op
+                self._matchers.append((op.method, path_regex(op.path), op))
+        # Literal segments beat parameters: /v4/destination-types/{t} must not swallow a sibling literal.
+        self._matchers.sort(key=lambda m: -m[2].path.count("/") * 100 + m[2].path.count("{"))
+
+    def operation(self, vendor: str, operation_id: str) -> Operation:
+        return self._by_id[(vendor, operation_id)]
+
+    def operations(self) -> list[Operation]:
+        return [m[2] for m in self._matchers]
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        method = method.upper()
+        for op_method, regex, op in self._matchers:
+            if op_method == method:
+                m = regex.match(path)
+                if m:
+                    return op, m.groupdict()
+        return None
+
+    def vendor_for_path(self, path: str) -> str | None:
+        for spec in self.specs.values():
+            for prefix in spec.prefixes:
+                if path == prefix or path.startswith(prefix + "/"):
+                    return spec.vendor
+        return None

@@ -1,0 +1,111 @@
+"""Compiled JSON Schema validators, and error messages a person can read.
+
+Validators are built once per schema at start-up. Formats are checked only where a spec asks for it
+(`x-assert-formats`), because JSON Schema 2020-12 treats `format` as an annotation and the vendors'
+own documentation examples (placeholders such as `<HOST>`) would not pass strict format checks.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from datetime import datetime
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$")
+
+format_checker = FormatChecker(formats=())
+
+
+@format_checker.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if "T" not in value.upper():
+        raise ValueError("not an RFC 3339 date-time")
+    datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    return True
+
+
+@format_checker.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if isinstance(value, str):
+        datetime.strptime(value, "%Y-%m-%d")
+    return True
+
+
+@format_checker.checks("ipv4", raises=ValueError)
+def _is_ipv4(value: object) -> bool:
+    if isinstance(value, str):
+        ipaddress.IPv4Address(value)
+    return True
+
+
+@format_checker.checks("ipv6", raises=ValueError)
+def _is_ipv6(value: object) -> bool:
+    if isinstance(value, str):
+        ipaddress.IPv6Address(value)
+    return True
+
+
+@format_checker.checks("hostname")
+def _is_hostname(value: object) -> bool:
+    return not isinstance(value, str) or bool(_HOSTNAME.match(value))
+
+
+@format_checker.checks("uri")
+def _is_uri(value: object) -> bool:
+    return not isinstance(value, str) or bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$", value))
+
+
+def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False) -> Validator:
+    Draft202012Validator.check_schema(schema)
+    if assert_formats:
+        return Draft202012Validator(schema, format_checker=format_checker)
+    return Draft202012Validator(schema)
+
+
+def _where(error: ValidationError) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    return ".".join(parts)
+
+
+def describe(error: ValidationError) -> str:
+    """One short sentence for one schema violation, naming the field it concerns."""
+    where = _where(error)
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        name = missing.group(1) if missing else error.message
+        return f"{where + '.' if where else ''}{name} is required"
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        names = ", ".join(extra) if extra else error.message
+        return f"unknown field{'s' if len(extra) > 1 else ''} {names}" + (f" in {where}" if where else "")
+    subject = where or "body"
+    if error.validator == "type":
+        return f"{subject} must be of type {_types(error.validator_value)}"
+    if error.validator == "enum":
+        options = ", ".join(str(v) for v in error.validator_value)
+        return f"{subject} must be one of {options}"
+    if error.validator == "pattern":
+        return f"{subject} does not match {error.validator_value}"
+    if error.validator in ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"):
+        return f"{subject}: {error.message}"
+    return f"{subject}: {error.message}"
+
+
+def _types(value: Any) -> str:
+    if isinstance(value, list):
+        return " or ".join(value)
+    return str(value)
+
+
+def errors_of(validator: Validator, instance: Any) -> list[str]:
+    """Every violation, as readable sentences, most specific first and stable in order."""
+    errors: Iterable[ValidationError] = validator.iter_errors(instance)
+    ordered = sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    return [describe(e) for e in ordered]

@@ -1,0 +1,126 @@
+"""What every vendor package provides, and the request plumbing they share.
+
+A vendor is: its spec (routes and validation), an authenticator (credential -> tenant), one error
+renderer (domain error -> the vendor's error body), and handlers keyed by operation id. Handlers get
+a `RequestContext` and return a `Reply`; they translate HTTP to model calls and model results to
+vendor-shaped JSON, and never build error bodies themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Mapping
+
+from aiohttp import web
+from multidict import MultiMapping
+
+from mockserver.engine import Engine
+from mockserver.engine.errors import DomainError, NotFound, Unauthorized
+from mockserver.engine.store import TenantState
+from mockserver.settings import Settings
+from mockserver.spec import Operation, VendorSpec
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None
+    headers: dict[str, str] | None = None
+
+
+@dataclass
+class RequestContext:
+    request: web.Request
+    operation: Operation
+    engine: Engine
+    tenant: TenantState
+    path: dict[str, str]
+    query: MultiMapping[str]
+    body: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[RequestContext], "Reply | Awaitable[Reply]"]
+
+
+class Vendor:
+    """Base class; a vendor package subclasses it and fills `handlers`."""
+
+    name: str = ""
+
+    def __init__(self, engine: Engine, settings: Settings, spec: VendorSpec) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.spec = spec
+        self.handlers: dict[str, Handler] = {}
+
+    # -- hooks a vendor overrides ---------------------------------------------------------------
+    def authenticate(self, request: web.Request) -> TenantState:
+        raise NotImplementedError
+
+    def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
+        raise NotImplementedError
+
+    def tenant_key(self, token: str) -> str:
+        """The store key for a credential; a vendor that accepts spellings of one key normalises here."""
+        return token
+
+    def not_found(self) -> Reply:
+        return self.render_error(NotFound("Not Found", code="route"), None)
+
+    def mask(self, operation: Operation, body: Any) -> Any:
+        """The request body as the journal may keep it: secrets replaced. Default: by field name."""
+        return mask_secrets(body)
+
+    def export_settings(self) -> dict[str, Any]:
+        return {}
+
+
+# -- credentials ----------------------------------------------------------------------------------
+
+def bearer_token(request: web.Request) -> str:
+    """The token of `Authorization: Bearer <token>`; Unauthorized when absent or malformed."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token:
+        raise Unauthorized("missing or malformed bearer token")
+    return token
+
+
+def basic_credentials(request: web.Request) -> tuple[str, str] | None:
+    """`(user, password)` of an `Authorization: Basic` header, or None when there is none or it is garbled."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, encoded = header.strip().partition(" ")
+    if scheme.lower() != "basic" or not encoded.strip():
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key", "credential", "key_id", "sentinel")
+MASK = "********"
+
+
+def is_secret_name(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in SECRET_WORDS)
+
+
+def mask_secrets(value: Any, secret_names: Mapping[str, bool] | None = None) -> Any:
+    """A copy of a JSON value with every field that names a secret replaced by `********`."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            secret = (secret_names or {}).get(key, False) or is_secret_name(str(key))
+            out[key] = MASK if secret and item not in (None, "") else mask_secrets(item, secret_names)
+        return out
+    if isinstance(value, list):
+        return [mask_secrets(v, secret_names) for v in value]
+    return value

@@ -1,0 +1,103 @@
+"""Stitch's destination types (fixtures/stitch/destination-types.json) and their report cards."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema.protocols import Validator
+
+from mockserver.spec.validation import compile_schema
+
+# Property types a caller may set. `read_only` and `system_provided_by_default` ones the system fills.
+USER_SETTABLE = ("user_provided", "user_provided_immutable", "user_provided_advanced")
+
+
+@dataclass(frozen=True)
+class FormProperty:
+    name: str
+    is_required: bool
+    is_credential: bool
+    system_provided: bool
+    property_type: str
+    json_schema: dict[str, Any] | None
+    validator: Validator | None
+
+    def card_entry(self, provided: bool) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "is_required": self.is_required,
+            "is_credential": self.is_credential,
+            "system_provided": self.system_provided,
+            "property_type": self.property_type,
+            "json_schema": self.json_schema,
+            "provided": provided,
+        }
+
+
+@dataclass(frozen=True)
+class DestinationType:
+    type: str
+    display_name: str
+    default_port: int | None
+    details: dict[str, Any]
+    properties: tuple[FormProperty, ...]
+
+    @property
+    def accessible(self) -> bool:
+        return bool(self.details.get("access"))
+
+    def form_property(self, name: str) -> FormProperty | None:
+        for prop in self.properties:
+            if prop.name == name:
+                return prop
+        return None
+
+    @property
+    def credential_names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.properties if p.is_credential)
+
+    def report_card(self, provided: set[str], configured: bool, *, with_details: bool = False) -> dict[str, Any]:
+        card: dict[str, Any] = {
+            "type": self.type,
+            "current_step": 2 if configured else 1,
+            "current_step_type": "fully_configured" if configured else "form",
+            "steps": [
+                {"type": "form", "properties": [p.card_entry(p.name in provided) for p in self.properties]},
+                {"type": "fully_configured", "properties": []},
+            ],
+        }
+        if with_details:
+            card["details"] = dict(self.details)
+        return card
+
+
+class Catalogue:
+    def __init__(self, types: list[DestinationType]) -> None:
+        self._types = {t.type: t for t in types}
+        self.ordered = tuple(types)
+
+    def get(self, name: str) -> DestinationType | None:
+        return self._types.get(name)
+
+    @classmethod
+    def load(cls, path: Path) -> "Catalogue":
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        types = []
+        for entry in raw["types"]:
+            props = tuple(
+                FormProperty(
+                    name=p["name"],
+                    is_required=p["is_required"],
+                    is_credential=p["is_credential"],
+                    system_provided=p["system_provided"],
+                    property_type=p["property_type"],
+                    json_schema=p["json_schema"],
+                    validator=compile_schema(p["json_schema"]) if p["json_schema"] is not None else None,
+                )
+                for p in entry["properties"]
+            )
+            types.append(DestinationType(entry["type"], entry["display_name"], entry.get("default_port"), entry["details"], props))
+        return cls(types)
