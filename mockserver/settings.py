@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Mapping
 
 @dataclass(frozen=True)
 class Settings:
@@ -20,3 +21,7 @@ class Settings:
     stitch_destination_limit: int = 1
     portable_no_api_tokens: frozenset[str] = field(default_factory=frozenset)
     refresh_delay: float = 2.0
+    # Declared tenants: vendor -> token -> attributes (stitch: destination_limit; portable: api_access;
+    # census: workspace_name). With strict_auth, tokens not declared here are refused.
+    declared_tenants: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    strict_auth: bool = False

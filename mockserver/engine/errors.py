@@ -53,3 +53,11 @@ class LimitReached(DomainError):
 
 class Conflict(DomainError):
     """The change conflicts with current state."""
+
+
+class ForcedFault(DomainError):
+    """A status the control plane's fault rules force (429, 500, 502, 503...); rendered in the vendor's shape."""
+
+    def __init__(self, status: int, message: str = "") -> None:
+        super().__init__(message, code="fault")
+        self.status = status

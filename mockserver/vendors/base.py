@@ -18,7 +18,7 @@ from multidict import MultiMapping
 
 from mockserver.engine import Engine
 from mockserver.engine.errors import DomainError, NotFound, Unauthorized
-from mockserver.engine.store import TenantState
+from mockserver.engine.store import TenantInit, TenantState
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 
@@ -62,6 +62,20 @@ class Vendor:
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         raise NotImplementedError
+
+    def tenant_for(self, token: str, init: TenantInit | None = None) -> TenantState:
+        """The tenant a credential names: declared attributes applied, undeclared refused under strict auth."""
+        key = self.tenant_key(token)
+        declared = {self.tenant_key(t): attrs for t, attrs in self.settings.declared_tenants.get(self.name, {}).items()}
+        if self.settings.strict_auth and key not in declared:
+            raise Unauthorized("token not declared (strict auth)")
+
+        def setup(tenant: TenantState) -> None:
+            if init is not None:
+                init(tenant)
+            tenant.attrs.update(declared.get(key, {}))
+
+        return self.engine.store.tenant(self.name, key, setup)
 
     def tenant_key(self, token: str) -> str:
         """The store key for a credential; a vendor that accepts spellings of one key normalises here."""

@@ -33,7 +33,7 @@ class StitchVendor(Vendor):
     def authenticate(self, request: web.Request) -> TenantState:
         token = bearer_token(request)
         request["mock.token"] = token
-        return self.engine.store.tenant(self.name, token, self.model.init_account)
+        return self.tenant_for(token, self.model.init_account)
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mockserver.engine.errors import (
     DomainError,
+    ForcedFault,
     Forbidden,
     Invalid,
     InvalidPathParameter,
@@ -26,7 +27,12 @@ from mockserver.vendors.base import Reply
 CODED = ("InvalidProperties", "InvalidType", "AccessDenied")
 
 
+FAULT_MESSAGES = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
 def render(error: DomainError, operation: Operation | None) -> Reply:
+    if isinstance(error, ForcedFault):
+        return Reply(error.status, error.message or FAULT_MESSAGES.get(error.status, "Error"))
     if isinstance(error, (Unauthorized, Forbidden)):
         return Reply(401, {"message": "Not Authorized"})
     if isinstance(error, InvalidPathParameter):
