@@ -10,6 +10,7 @@ from typing import Any, AsyncIterator
 
 from aiohttp import web
 
+from mockserver import request_keys as rk
 from mockserver.admin import setup_admin
 from mockserver.dispatch import make_endpoint, make_not_found
 from mockserver.engine import Engine
@@ -44,11 +45,11 @@ def create_app(settings: Settings | None = None) -> web.Application:
     vendors: dict[str, Vendor] = {name: create_vendor(registry.specs[name], engine, settings) for name in names}
 
     def mask(request: web.Request) -> Any:
-        body = request.get("mock.body")
-        vendor = vendors.get(request.get("mock.vendor", ""))
+        body = request.get(rk.BODY)
+        vendor = vendors.get(request.get(rk.VENDOR) or "")
         if body is None or vendor is None:
             return None
-        return vendor.mask(registry.operation(vendor.name, request["mock.operation"]), body)
+        return vendor.mask(registry.operation(vendor.name, request[rk.OPERATION]), body)
 
     app = web.Application(
         client_max_size=settings.max_body_bytes,

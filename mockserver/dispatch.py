@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver import jsonio
+from mockserver import jsonio, request_keys as rk
 from mockserver.engine.errors import DomainError, Invalid, InvalidPathParameter, MalformedRequest, PayloadTooLarge
 from mockserver.spec import Operation, Parameter
 from mockserver.spec.examples import example_for
@@ -98,11 +98,12 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
     query_params = operation.query_parameters
 
     async def endpoint(request: web.Request) -> web.Response:
-        request["mock.vendor"] = vendor.name
-        request["mock.operation"] = operation.operation_id
+        request[rk.VENDOR] = vendor.name
+        request[rk.OPERATION] = operation.operation_id
         engine.scheduler.run_due()
         try:
             tenant = vendor.authenticate(request)
+            request[rk.TENANT_KEY] = tenant.key
             path = {p.name: _check_parameter(p, request.match_info[p.name]) for p in path_params}
             query: dict[str, Any] = {}
             for p in query_params:
@@ -111,7 +112,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
                 elif p.required:
                     raise Invalid(f"query parameter {p.name} is required", code="query", name=p.name)
             body = await read_body(request, operation)
-            request["mock.body"] = body
+            request[rk.BODY] = body
             if handler is None:
                 reply = example_reply(operation)
             else:
@@ -138,7 +139,7 @@ def example_reply(operation: Operation) -> Reply:
 
 def make_not_found(vendor: Vendor) -> Any:
     async def not_found(request: web.Request) -> web.Response:
-        request["mock.vendor"] = vendor.name
+        request[rk.VENDOR] = vendor.name
         return json_response(vendor.not_found())
 
     return not_found

@@ -12,7 +12,7 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from mockserver import jsonio
+from mockserver import jsonio, request_keys as rk
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.journal import JournalEntry, fingerprint, masked
@@ -36,8 +36,8 @@ def journal_middleware(engine: Engine, mask: Callable[[web.Request], object]) ->
             raise
         finally:
             duration = (time.perf_counter() - started) * 1000
-            token = request.get("mock.token")
-            vendor = request.get("mock.vendor")
+            token = request.get(rk.TENANT_KEY)
+            vendor = request.get(rk.VENDOR)
             if not request.path.startswith("/__admin"):
                 engine.journal.record(
                     JournalEntry(
@@ -49,7 +49,7 @@ def journal_middleware(engine: Engine, mask: Callable[[web.Request], object]) ->
                         query=dict(request.query),
                         status=status,
                         duration_ms=round(duration, 3),
-                        operation_id=request.get("mock.operation"),
+                        operation_id=request.get(rk.OPERATION),
                         tenant=fingerprint(token),
                         tenant_hint=masked(token),
                         request_body=mask(request),

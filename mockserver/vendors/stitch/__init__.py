@@ -31,9 +31,7 @@ class StitchVendor(Vendor):
         self._credential_names = {p.name: True for t in self.catalogue.ordered for p in t.properties if p.is_credential}
 
     def authenticate(self, request: web.Request) -> TenantState:
-        token = bearer_token(request)
-        request["mock.token"] = token
-        return self.tenant_for(token, self.model.init_account)
+        return self.tenant_for(bearer_token(request), self.model.init_account)
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)
