@@ -7,7 +7,6 @@ error on the way is rendered by the vendor; anything unexpected becomes the vend
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any
 
@@ -55,13 +54,19 @@ def _check_parameter(param: Parameter, raw: str) -> Any:
     return value
 
 
-async def read_body(request: web.Request, operation: Operation) -> Any:
+async def read_raw_body(request: web.Request, operation: Operation) -> bytes | None:
+    """The body bytes, read before anything else so the rest of the request runs without awaiting."""
     if operation.body_schema is None or request.method not in BODY_METHODS:
         return None
     try:
-        raw = await request.read()
+        return await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise PayloadTooLarge("request body too large", code="too_large") from None
+
+
+def parse_body(request: web.Request, operation: Operation, raw: bytes | None) -> Any:
+    if raw is None:
+        return None
     if not raw.strip():
         if operation.body_required:
             raise Invalid("request body is required", code="empty_body")
@@ -100,7 +105,18 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
     async def endpoint(request: web.Request) -> web.Response:
         request[rk.VENDOR] = vendor.name
         request[rk.OPERATION] = operation.operation_id
+        try:
+            raw = await read_raw_body(request, operation)
+        except DomainError as error:
+            return json_response(vendor.render_error(error, operation))
+        # From here on nothing awaits (vendor handlers are synchronous), so a request's changes are
+        # atomic, and a request that ends in an error can be undone: a tenant it created on first
+        # sight and the id sequences it advanced are rolled back, so a rejected request changes nothing.
         engine.scheduler.run_due()
+        vendor_state = engine.store.vendor(vendor.name)
+        sequences = dict(vendor_state.sequences)
+        known = len(vendor_state.tenants)
+        tenant = None
         try:
             tenant = vendor.authenticate(request)
             request[rk.TENANT_KEY] = tenant.key
@@ -111,22 +127,28 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
                     query[p.name] = _check_parameter(p, request.query[p.name])
                 elif p.required:
                     raise Invalid(f"query parameter {p.name} is required", code="query", name=p.name)
-            body = await read_body(request, operation)
+            body = parse_body(request, operation, raw)
             request[rk.BODY] = body
             if handler is None:
                 reply = example_reply(operation)
             else:
-                ctx = RequestContext(request, operation, engine, tenant, path, query, body)
-                result = handler(ctx)
-                reply = await result if inspect.isawaitable(result) else result
+                reply = handler(RequestContext(request, operation, engine, tenant, path, query, body))
         except DomainError as error:
             reply = vendor.render_error(error, operation)
+            _undo(vendor_state, tenant, known, sequences)
         except Exception:  # a bug of ours: answer like the vendor's outage, and say so in the log
             log.exception("unhandled error in %s %s", operation.method, operation.path)
             reply = vendor.render_error(DomainError("internal error", code="internal"), operation)
+            _undo(vendor_state, tenant, known, sequences)
         return json_response(reply)
 
     return endpoint
+
+
+def _undo(vendor_state: Any, tenant: Any, known: int, sequences: dict[str, int]) -> None:
+    if tenant is not None and len(vendor_state.tenants) > known:
+        vendor_state.tenants.pop(tenant.key, None)
+    vendor_state.sequences = sequences
 
 
 def example_reply(operation: Operation) -> Reply:

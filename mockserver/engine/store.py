@@ -48,6 +48,7 @@ TenantInit = Callable[[TenantState], None]
 class Store:
     def __init__(self) -> None:
         self._vendors: dict[str, VendorState] = {}
+        self.tenants_created = 0  # part of the engine's change counter
 
     def vendor(self, vendor: str) -> VendorState:
         return self._vendors.setdefault(vendor, VendorState())
@@ -61,6 +62,7 @@ class Store:
             if init is not None:
                 init(state)
             tenants[key] = state
+            self.tenants_created += 1
         return state
 
     def find_tenant(self, vendor: str, key: str) -> TenantState | None:
@@ -90,6 +92,7 @@ class Store:
                 "tenants": {key: t.to_json() for key, t in state.tenants.items()},
             }
             for name, state in self._vendors.items()
+            if state.tenants or state.sequences
         }
 
     def load(self, raw: dict[str, Any]) -> None:

@@ -182,8 +182,10 @@ def _endpoint_operation(vendor: str, doc: dict[str, Any], source: str) -> Operat
         resp = resp or {}
         responses[str(status)] = _response(str(status), resp.get("schema"), resp.get("example"))
     extensions = {k: v for k, v in doc.items() if k.startswith("x-")}
-    if "invalid-message" in body:
-        extensions["x-invalid-message"] = body["invalid-message"]
+    # The vendor's one documented message for any argument that breaks the rules (body or query).
+    message = body.get("invalid-message", doc.get("invalid-message"))
+    if message:
+        extensions["x-invalid-message"] = message
     return Operation(
         vendor=vendor,
         operation_id=str(doc["key"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from aiohttp import web
 from multidict import MultiMapping
@@ -42,7 +42,9 @@ class RequestContext:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-Handler = Callable[[RequestContext], "Reply | Awaitable[Reply]"]
+# Handlers are synchronous on purpose: with no await between validation and mutation, every request's
+# change is atomic on the event loop, and the dispatcher can undo a failed request's side effects.
+Handler = Callable[[RequestContext], Reply]
 
 
 class Vendor:

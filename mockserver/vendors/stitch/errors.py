@@ -53,7 +53,7 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
                 data["report_card"] = error.detail["report_card"]
             return Reply(400, {"error": error.code, "data": data})
         documented = (operation.extensions.get("x-invalid-message") if operation else None)
-        if documented and (error.code in ("schema", "empty_body") or isinstance(error, MalformedRequest)):
+        if documented and (error.code in ("schema", "empty_body", "query") or isinstance(error, MalformedRequest)):
             return Reply(400, documented)
         return Reply(400, error.message)
     return Reply(500, "Internal Server Error")

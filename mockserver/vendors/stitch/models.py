@@ -40,15 +40,15 @@ class StitchModel:
 
     # -- commands ----------------------------------------------------------------------------------
     def creatable_type(self, name: str, *, invalid_message: str | None = None) -> DestinationType:
+        """The type to create; v3 reports a bad type with its one documented body message instead."""
         dtype = self.catalogue.get(name)
+        if dtype is not None and dtype.accessible:
+            return dtype
+        if invalid_message:
+            raise Invalid(invalid_message, code="v3_body")
         if dtype is None:
-            raise Invalid(invalid_message or f"{name} is not a valid destination type", code="InvalidType")
-        if not dtype.accessible:
-            raise Invalid(
-                invalid_message or f"destination type {name} is not available on this account's plan",
-                code="AccessDenied",
-            )
-        return dtype
+            raise Invalid(f"{name} is not a valid destination type", code="InvalidType")
+        raise Invalid(f"destination type {name} is not available on this account's plan", code="AccessDenied")
 
     def create(
         self,
