@@ -1,0 +1,167 @@
+"""The server under test, as a subprocess: spawn, find its port, time the first 200, read its memory.
+
+The benchmark talks to the server only over loopback HTTP, the way a user's tests would, so what it
+measures includes aiohttp, the middlewares and the vendor code, and nothing of the load generator.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+READY = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+START_TIMEOUT = 20.0
+POLL_INTERVAL = 0.002
+COLD_PROBE = ("GET", "/v4/destinations", {"Authorization": "Bearer bench-cold-start"})
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+
+
+@dataclass
+class Server:
+    """One `python -m mockserver serve --port 0` process; always stop() it (it is also a context manager)."""
+
+    args: tuple[str, ...] = ()
+    process: subprocess.Popen[str] | None = None
+    port: int = 0
+    cold_start_s: float = 0.0
+    _conn: http.client.HTTPConnection | None = field(default=None, repr=False)
+
+    def start(self) -> "Server":
+        command = [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0",
+                   "--log-level", "warning", *self.args]
+        spawned = time.perf_counter()
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.port = self._read_port()
+        self._wait_for_200(spawned)
+        return self
+
+    def _read_port(self) -> int:
+        assert self.process is not None and self.process.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            match = READY.search(line)
+            if match:
+                return int(match.group(1))
+        self.stop()
+        raise RuntimeError("mockserver did not print its port; is the package installed in this Python?")
+
+    def _wait_for_200(self, spawned: float) -> None:
+        method, path, headers = COLD_PROBE
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request(method, path, headers=headers)
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    self.cold_start_s = time.perf_counter() - spawned
+                    return
+            except OSError:
+                pass
+            time.sleep(POLL_INTERVAL)
+        self.stop()
+        raise RuntimeError("mockserver never answered 200")
+
+    # -- requests for setting up state ------------------------------------------------------------
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None) -> Answer:
+        """One request on a kept-alive connection; the answer's JSON decoded when it has any."""
+        data = json.dumps(body).encode() if body is not None else None
+        sent = dict(headers or {})
+        if data is not None:
+            sent.setdefault("Content-Type", "application/json")
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self._conn.request(method, path, body=data, headers=sent)
+                response = self._conn.getresponse()
+                raw = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self._conn.close()
+                self._conn = None
+                if attempt == 2:
+                    raise
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode("utf-8", "replace")
+        return Answer(response.status, parsed)
+
+    # -- observation -------------------------------------------------------------------------------
+    def rss_mb(self) -> float:
+        assert self.process is not None
+        return rss_mb(self.process.pid)
+
+    def stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> "Server":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MiB, from /proc (Linux); NaN once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def cold_starts(runs: int, args: tuple[str, ...] = ()) -> list[float]:
+    """Spawn-to-first-200 for `runs` fresh processes, one after another."""
+    times = []
+    for _ in range(runs):
+        with Server(args=args) as server:
+            times.append(server.cold_start_s)
+    return times
+
+
+def environment_note() -> str:
+    """Whether the optional speed-ups of the `fast` extra are importable in this Python."""
+    found = []
+    for name in ("orjson", "uvloop"):
+        try:
+            __import__(name)
+            found.append(f"{name} yes")
+        except ImportError:
+            found.append(f"{name} no")
+    return ", ".join(found)
+
+
+if os.name != "posix":  # pragma: no cover - the benchmark reads /proc and sends SIGTERM
+    raise SystemExit("benchmarks/run.py needs Linux")
