@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from aiohttp import web
 
 from mockserver import __version__
+from mockserver.config import Config, ConfigError, load_config
 from mockserver.settings import Settings
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -44,28 +46,40 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest request body accepted; larger gets 413 (default 1 MiB)")
     serve.add_argument("--vendors", default=None, metavar="LIST", help="comma-separated subset of vendors to serve (default all)")
     serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="info logs one line per request (default info)")
+    serve.add_argument("--config", default=None, metavar="FILE",
+                       help="YAML file declaring tokens per vendor and their attributes (see the README)")
+    serve.add_argument("--strict-auth", action="store_true",
+                       help="refuse (401) every token the --config file does not declare")
+    serve.add_argument("--state-file", default=None, metavar="FILE",
+                       help="load state from FILE at start; save it atomically soon after each change and at exit")
+    serve.add_argument("--state-write-delay", type=_non_negative, default=0.2, metavar="SECONDS",
+                       help="with --state-file: how long after a change the state is saved (default 0.2)")
+    serve.add_argument("--demo", action="store_true",
+                       help="start with seeded demo data for every vendor and print the demo tokens")
+    serve.add_argument("--admin-token", default=os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None, metavar="TOKEN",
+                       help="require this token on /__admin (X-Admin-Token or Authorization: Bearer); "
+                            "default: $MOCKSERVER_ADMIN_TOKEN, else none")
     return parser
 
 
-def _non_negative(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+def _at_least(cast: Callable[[str], Any], minimum: float) -> Callable[[str], Any]:
+    """An argparse type: `cast` the text and refuse values below `minimum`."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+_non_negative = _at_least(float, 0)
+_non_negative_int = _at_least(int, 0)
+_positive = _at_least(int, 1)
 
 
 def _timestamp(text: str) -> datetime:
@@ -87,6 +101,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         unknown = [v for v in vendors if v not in VENDOR_MODULES]
         if unknown:
             raise SystemExit(f"mockserver: unknown vendor(s) {', '.join(unknown)}; known: {', '.join(VENDOR_MODULES)}")
+    config = Config()
+    if args.config:
+        try:
+            config = load_config(args.config)
+        except ConfigError as exc:
+            raise SystemExit(f"mockserver: {exc}") from None
+    if (args.strict_auth or config.strict_auth) and not config.declared_tenants:
+        raise SystemExit("mockserver: --strict-auth refuses every undeclared token; declare tokens with --config")
     return Settings(
         host=args.host,
         port=args.port,
@@ -101,15 +123,26 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_body_bytes=args.max_body_bytes,
         stitch_destination_limit=args.stitch_destination_limit,
         portable_no_api_tokens=frozenset(args.portable_no_api_token),
+        declared_tenants=config.declared_tenants,
+        strict_auth=args.strict_auth or config.strict_auth,
+        state_file=args.state_file,
+        state_write_delay=args.state_write_delay,
+        demo=args.demo,
+        admin_token=args.admin_token,
     )
 
 
 async def serve(settings: Settings) -> None:
     from mockserver.app import VENDORS, create_app
+    from mockserver.persistence import PersistenceError
 
     app = create_app(settings)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=10.0)
-    await runner.setup()
+    try:
+        await runner.setup()  # loads the state file, if any
+    except PersistenceError as exc:
+        await runner.cleanup()
+        raise SystemExit(f"mockserver: {exc}") from None
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     port = settings.port

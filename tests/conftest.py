@@ -21,7 +21,6 @@ from mockserver.app import ENGINE, REGISTRY, create_app
 from mockserver.engine import Engine
 from mockserver.settings import Settings
 from mockserver.spec.contract import check_response
-from mockserver.spec.validation import errors_of
 
 UNSET: Any = object()
 
@@ -92,16 +91,10 @@ class MockClient:
 
     def check_contract(self, method: str, path: str, answer: Answer) -> None:
         registry = self.app[REGISTRY]
-        op, violation = check_response(registry, method, path, answer.status, answer.body)
+        _, violation = check_response(registry, method, path, answer.status, answer.body)
         assert violation is None, str(violation)
-        if op is None and not path.startswith("/__admin"):
-            vendor = registry.vendor_for_path(path)
-            assert vendor is not None, f"{path} is under no vendor prefix"
-            spec = registry.specs[vendor].operations[0].response_for(answer.status)
-            assert spec is not None, f"{method} {path}: status {answer.status} is not a declared {vendor} error"
-            if spec.validator is not None:
-                problems = errors_of(spec.validator, answer.body)
-                assert not problems, f"{method} {path} -> {answer.status}: {problems}"
+        if not path.startswith("/__admin"):
+            assert registry.vendor_for_path(path) is not None, f"{path} is under no vendor prefix"
         self.checked += 1
 
     async def get(self, path: str, **kw: Any) -> Answer:

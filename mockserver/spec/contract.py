@@ -28,10 +28,21 @@ class ContractViolation:
 def check_response(
     registry: SpecRegistry, method: str, path: str, status: int, body: Any
 ) -> tuple[Operation | None, ContractViolation | None]:
-    """Validate one response; returns the matched operation (if any) and what is wrong (if anything)."""
+    """Validate one response; returns the matched operation (if any) and what is wrong (if anything).
+
+    A path under a vendor's prefix that matches no operation must carry one of the vendor's
+    vendor-wide errors (its not-found answer, or a fault); paths under no prefix are not checked.
+    """
     found = registry.match(method, path)
     if found is None:
-        return None, None
+        vendor = registry.vendor_for_path(path)
+        if vendor is None or not registry.specs[vendor].operations:
+            return None, None
+        spec = registry.specs[vendor].operations[0].response_for(status)
+        if spec is None:
+            return None, ContractViolation(method, path, status, [f"status {status} is not a declared {vendor} error"])
+        problems = errors_of(spec.validator, body) if spec.validator is not None else []
+        return None, (ContractViolation(method, path, status, problems) if problems else None)
     op, _ = found
     spec = op.response_for(status)
     if spec is None:
