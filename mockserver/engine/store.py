@@ -25,7 +25,8 @@ class TenantState:
     def to_json(self) -> dict[str, Any]:
         return {
             "attrs": self.attrs,
-            "collections": {name: list(records.values()) for name, records in self.collections.items()},
+            # Reading a collection creates it empty; an empty one is no state, so it is not exported.
+            "collections": {name: list(records.values()) for name, records in self.collections.items() if records},
         }
 
     @classmethod
