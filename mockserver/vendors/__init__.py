@@ -12,6 +12,7 @@ from mockserver.vendors.base import Vendor
 VENDOR_MODULES = {
     "stitch": "mockserver.vendors.stitch",
     "portable": "mockserver.vendors.portable",
+    "census": "mockserver.vendors.census",
 }
 
 

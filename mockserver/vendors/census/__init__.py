@@ -1,0 +1,84 @@
+"""Census (workspace management API): destinations, their objects and refreshes, connectors and
+destination connect links, under /api/v1.
+
+Auth: `Authorization: Bearer <workspace key>`, or HTTP Basic with user `bearer` and the key as the
+password (dagster-census and Airflow send that). Keys may carry the `secret-token:` prefix Census
+prints on them; `abc` and `secret-token:abc` are one workspace. Any non-empty key is a workspace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.engine import Engine
+from mockserver.engine.errors import DomainError, Unauthorized
+from mockserver.engine.store import TenantState
+from mockserver.resources import fixtures_dir
+from mockserver.settings import Settings
+from mockserver.spec import Operation, VendorSpec
+from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
+from mockserver.vendors.census import checks, errors, refreshes
+from mockserver.vendors.census.catalogue import Catalogue
+from mockserver.vendors.census.credentials import masked_headers
+from mockserver.vendors.census.handlers import build_handlers
+from mockserver.vendors.census.links import ConnectLinks
+from mockserver.vendors.census.models import CensusModel
+
+KEY_PREFIX = "secret-token:"
+BASIC_USER = "bearer"
+
+
+def workspace_key(request: web.Request) -> str:
+    """The key of a Bearer header, or the password of a Basic `bearer:<key>` header."""
+    header = request.headers.get("Authorization", "")
+    if header.strip().lower().startswith("basic "):
+        credentials = basic_credentials(request)
+        if credentials is None or credentials[0].lower() != BASIC_USER or not credentials[1]:
+            raise Unauthorized("Basic auth must be bearer:<workspace key>")
+        return credentials[1]
+    return bearer_token(request)
+
+
+class CensusVendor(Vendor):
+    name = "census"
+
+    def __init__(self, engine: Engine, settings: Settings, spec: VendorSpec) -> None:
+        super().__init__(engine, settings, spec)
+        self.catalogue = Catalogue.load(fixtures_dir() / "census")
+        self.model = CensusModel(engine, self.catalogue)
+        self.handlers = build_handlers(self.model, ConnectLinks(engine, self.catalogue))
+        engine.scheduler.register(checks.JOB_KIND, checks.make_runner(engine))
+        engine.scheduler.register(refreshes.JOB_KIND, refreshes.make_runner(engine))
+        self._secret_ids = {name: True for name in self.catalogue.secret_ids}
+
+    def authenticate(self, request: web.Request) -> TenantState:
+        key = workspace_key(request)
+        if not self.tenant_key(key):
+            raise Unauthorized("empty workspace key")
+        return self.tenant_for(key)
+
+    def tenant_key(self, token: str) -> str:
+        return token[len(KEY_PREFIX) :] if token.startswith(KEY_PREFIX) else token
+
+    def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
+        return errors.render(error, operation)
+
+    def mask(self, operation: Operation, body: Any) -> Any:
+        """Password-type credentials (and secret custom headers) never reach the journal."""
+        if body is None:
+            return None
+        masked = mask_secrets(body, self._secret_ids)
+        connection = masked.get("service_connection") if isinstance(masked, dict) else None
+        creds = connection.get("credentials") if isinstance(connection, dict) else None
+        if isinstance(creds, dict) and "custom_headers" in creds:
+            creds["custom_headers"] = masked_headers(creds["custom_headers"])
+        return masked
+
+
+def create(engine: Engine, settings: Settings, spec: VendorSpec) -> CensusVendor:
+    return CensusVendor(engine, settings, spec)
+
+
+__all__ = ["create", "CensusVendor"]

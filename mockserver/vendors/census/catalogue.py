@@ -1,0 +1,108 @@
+"""Census's destination types ("connectors") and their object catalogues, from fixtures/census/.
+
+`connectors.json` holds each type as GET /connectors serves it, plus `x-mock-*` keys of our own
+(never served); `objects/<service_name>.json` holds the objects every destination of that type has.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REQUIRED = "required"
+REQUIRED_ON_CREATE = "required:notForEditing"  # required when creating, may be left blank when editing
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One credential a connector asks for (an entry of `configuration_fields.fields`)."""
+
+    id: str
+    label: str
+    type: str
+    rules: tuple[str, ...]
+    secret: bool
+    input_type: str
+    possible_values: tuple[str, ...] | None
+    pattern: re.Pattern[str] | None
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> "ConfigField":
+        rules = raw.get("rules") or ()
+        return cls(
+            id=raw["id"],
+            label=raw["label"],
+            type=raw.get("type", "string"),
+            rules=(rules,) if isinstance(rules, str) else tuple(rules),
+            secret=bool(raw.get("is_password_type_field")),
+            input_type=raw.get("input_type", "textbox"),
+            possible_values=tuple(raw["possible_values"]) if raw.get("possible_values") else None,
+            pattern=re.compile(raw["matches"]) if raw.get("matches") else None,
+        )
+
+    def required(self, editing: bool) -> bool:
+        return REQUIRED in self.rules or (not editing and REQUIRED_ON_CREATE in self.rules)
+
+    @property
+    def blank_keeps_value(self) -> bool:
+        """A `notForEditing` field sent blank on an edit means "keep what is stored" (the UI's password box)."""
+        return REQUIRED_ON_CREATE in self.rules
+
+
+@dataclass(frozen=True)
+class Connector:
+    service_name: str
+    label: str
+    creatable_via_api: bool
+    creatable_via_connect_link: bool
+    fields: tuple[ConfigField, ...]
+    objects: tuple[dict[str, Any], ...]
+    system_details: dict[str, dict[str, str]]
+    served: dict[str, Any]
+
+    def field(self, field_id: str) -> ConfigField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def object(self, full_name: str) -> dict[str, Any] | None:
+        return next((o for o in self.objects if o["full_name"] == full_name), None)
+
+    @property
+    def secret_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.fields if f.secret)
+
+
+class Catalogue:
+    def __init__(self, connectors: list[Connector]) -> None:
+        self.ordered = tuple(connectors)
+        self._by_name = {c.service_name: c for c in connectors}
+
+    def get(self, service_name: str) -> Connector | None:
+        return self._by_name.get(service_name)
+
+    @property
+    def secret_ids(self) -> frozenset[str]:
+        return frozenset(i for c in self.ordered for i in c.secret_ids)
+
+    @classmethod
+    def load(cls, folder: Path) -> "Catalogue":
+        raw = json.loads((folder / "connectors.json").read_text(encoding="utf-8"))
+        connectors = []
+        for entry in raw["connectors"]:
+            name = entry["service_name"]
+            objects = json.loads((folder / "objects" / f"{name}.json").read_text(encoding="utf-8"))["objects"]
+            connectors.append(
+                Connector(
+                    service_name=name,
+                    label=entry["label"],
+                    creatable_via_api=bool(entry["creatable_via_api"]),
+                    creatable_via_connect_link=bool(entry["creatable_via_connect_link"]),
+                    fields=tuple(ConfigField.from_json(f) for f in entry["configuration_fields"]["fields"]),
+                    objects=tuple(objects),
+                    system_details=entry.get("x-mock-system-details", {}),
+                    served={k: v for k, v in entry.items() if not k.startswith("x-mock-")},
+                )
+            )
+        return cls(connectors)

@@ -1,0 +1,111 @@
+"""Census handlers, keyed by operation id: HTTP in, model call, Census-shaped JSON out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yarl import URL
+
+from mockserver.vendors.base import Handler, Reply, RequestContext
+from mockserver.vendors.census import serializers
+from mockserver.vendors.census.links import ConnectLinks
+from mockserver.vendors.census.models import CensusModel
+from mockserver.vendors.census.pagination import page_of
+
+
+def _origin(ctx: RequestContext) -> URL:
+    """Scheme and host the client called, for the `next` and connect-link URLs."""
+    return ctx.request.url.origin()
+
+
+def _ok(data: Any, status: str = "success", code: int = 200) -> Reply:
+    return Reply(code, {"status": status, "data": data})
+
+
+def build_handlers(model: CensusModel, links: ConnectLinks) -> dict[str, Handler]:
+    def show(record: dict[str, Any]) -> dict[str, Any]:
+        return serializers.destination(record, model.connector_of(record))
+
+    def destination_id(ctx: RequestContext) -> int:
+        return int(ctx.path["destination_id"])
+
+    def list_destinations(ctx: RequestContext) -> Reply:
+        return Reply(200, page_of(model.destinations(ctx.tenant), ctx.query, ctx.request.url, show))
+
+    def get_destination(ctx: RequestContext) -> Reply:
+        return _ok(show(model.destination(ctx.tenant, destination_id(ctx))))
+
+    def create_destination(ctx: RequestContext) -> Reply:
+        connection = ctx.body["service_connection"]
+        record = model.create(ctx.tenant, connection["type"], connection.get("name"), connection.get("credentials") or {})
+        return _ok(show(record), "created", 201)
+
+    def update_destination(ctx: RequestContext) -> Reply:
+        connection = ctx.body["service_connection"]
+        record = model.update(
+            ctx.tenant,
+            destination_id(ctx),
+            name=connection.get("name"),
+            given=connection.get("credentials"),
+            type_name=connection.get("type"),
+        )
+        return _ok(show(record), "updated")
+
+    def delete_destination(ctx: RequestContext) -> Reply:
+        model.delete(ctx.tenant, destination_id(ctx))
+        return Reply(200, {"status": "deleted"})
+
+    def list_objects(ctx: RequestContext) -> Reply:
+        connector = model.connector_of(model.destination(ctx.tenant, destination_id(ctx)))
+        return Reply(200, page_of(connector.objects, ctx.query, ctx.request.url))
+
+    def get_object(ctx: RequestContext) -> Reply:
+        return _ok(model.object(ctx.tenant, destination_id(ctx), ctx.path["object_full_name"]))
+
+    def refresh_objects(ctx: RequestContext) -> Reply:
+        return Reply(200, {"refresh_key": model.refresh_objects(ctx.tenant, destination_id(ctx))})
+
+    def refresh_status(ctx: RequestContext) -> Reply:
+        status = model.refresh_status(ctx.tenant, destination_id(ctx), int(ctx.query["refresh_key"]))
+        return Reply(200, {"status": status})
+
+    def list_connectors(ctx: RequestContext) -> Reply:
+        return Reply(200, page_of(model.catalogue.ordered, ctx.query, ctx.request.url, serializers.connector))
+
+    def get_connector(ctx: RequestContext) -> Reply:
+        return _ok(serializers.connector(model.connector(ctx.path["service_name"])))
+
+    def link_view(ctx: RequestContext) -> Any:
+        now, origin = ctx.engine.clock.now(), _origin(ctx)
+        return lambda link: serializers.connect_link(link, now, origin)
+
+    def list_links(ctx: RequestContext) -> Reply:
+        return Reply(200, page_of(links.all(ctx.tenant), ctx.query, ctx.request.url, link_view(ctx)))
+
+    def create_link(ctx: RequestContext) -> Reply:
+        link = links.create(ctx.tenant, ctx.body["type"], ctx.body.get("redirect_uri"))
+        return _ok(link_view(ctx)(link), "created", 201)
+
+    def get_link(ctx: RequestContext) -> Reply:
+        return _ok(link_view(ctx)(links.get(ctx.tenant, int(ctx.path["connect_link_id"]))))
+
+    def revoke_link(ctx: RequestContext) -> Reply:
+        return _ok(link_view(ctx)(links.revoke(ctx.tenant, int(ctx.path["connect_link_id"]))))
+
+    return {
+        "listDestinations": list_destinations,
+        "fetchDestination": get_destination,
+        "createDestination": create_destination,
+        "updateDestination": update_destination,
+        "deleteDestination": delete_destination,
+        "listDestinationObjects": list_objects,
+        "fetchDestinationObject": get_object,
+        "refreshDestinationObjects": refresh_objects,
+        "fetchDestinationObjectsRefreshStatus": refresh_status,
+        "listConnectors": list_connectors,
+        "fetchConnector": get_connector,
+        "listDestinationConnectLinks": list_links,
+        "createDestinationConnectLink": create_link,
+        "fetchDestinationConnectLink": get_link,
+        "revokeDestinationConnectLink": revoke_link,
+    }

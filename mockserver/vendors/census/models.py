@@ -1,0 +1,119 @@
+"""The Census workspace model: destinations and their connection tests. Knows nothing of HTTP.
+
+Checks on create, in order: the type exists, it is creatable via the API, the credentials fit and
+the required ones are present. Any failure raises Invalid before anything is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.engine import Engine
+from mockserver.engine.clock import iso_millis
+from mockserver.engine.errors import Invalid, NotFound
+from mockserver.engine.store import TenantState
+from mockserver.vendors.census import checks, credentials, refreshes
+from mockserver.vendors.census.catalogue import Catalogue, Connector
+
+DESTINATION_ID_START = 12
+
+
+class CensusModel:
+    def __init__(self, engine: Engine, catalogue: Catalogue) -> None:
+        self.engine = engine
+        self.catalogue = catalogue
+
+    # -- queries -----------------------------------------------------------------------------------
+    def destinations(self, tenant: TenantState) -> list[dict[str, Any]]:
+        """In creation order (oldest first); the pager reverses it for `order=desc`."""
+        return sorted(tenant.collection("destinations").values(), key=lambda r: (r["created_at"], r["id"]))
+
+    def destination(self, tenant: TenantState, destination_id: int) -> dict[str, Any]:
+        record = tenant.collection("destinations").get(destination_id)
+        if record is None:
+            raise NotFound(f"no destination {destination_id}", code="destination")
+        return record
+
+    def connector_of(self, record: dict[str, Any]) -> Connector:
+        connector = self.catalogue.get(record["type"])
+        assert connector is not None, record["type"]
+        return connector
+
+    def connector(self, service_name: str) -> Connector:
+        connector = self.catalogue.get(service_name)
+        if connector is None:
+            raise NotFound(f"no connector {service_name}", code="connector")
+        return connector
+
+    def object(self, tenant: TenantState, destination_id: int, full_name: str) -> dict[str, Any]:
+        found = self.connector_of(self.destination(tenant, destination_id)).object(full_name)
+        if found is None:
+            raise NotFound(f"no object {full_name} on destination {destination_id}", code="object")
+        return found
+
+    # -- commands ----------------------------------------------------------------------------------
+    def creatable(self, type_name: str) -> Connector:
+        connector = self.catalogue.get(type_name)
+        if connector is None:
+            raise Invalid(f"Invalid destination type: {type_name}. Valid types are listed by GET /connectors", code="type")
+        if not connector.creatable_via_api:
+            hint = "; use a destination connect link instead" if connector.creatable_via_connect_link else ""
+            raise Invalid(f"Destinations of type {type_name} cannot be created via the API{hint}", code="type")
+        return connector
+
+    def create(self, tenant: TenantState, type_name: str, name: str | None, given: dict[str, Any]) -> dict[str, Any]:
+        connector = self.creatable(type_name)
+        stored = credentials.merge(connector, {}, given, editing=False)
+        token = self.engine.random.token(4)
+        record: dict[str, Any] = {
+            "id": self.engine.store.next_id("census", "destinations", DESTINATION_ID_START),
+            "type": connector.service_name,
+            "name": name if name else connector.label,
+            "created_at": iso_millis(self.engine.clock.now()),
+            "credentials": stored,
+            "system_token": token,
+            "system_details": credentials.system_details(connector, stored, token),
+            "last_test_results": None,
+            "last_test_succeeded": None,
+            "last_tested_at": None,
+            "test_job": None,
+        }
+        tenant.collection("destinations")[record["id"]] = record
+        checks.start(self.engine, tenant.key, record, connector)
+        return record
+
+    def update(
+        self,
+        tenant: TenantState,
+        destination_id: int,
+        *,
+        name: str | None,
+        given: dict[str, Any] | None,
+        type_name: str | None,
+    ) -> dict[str, Any]:
+        """Rename and/or merge credentials; a credentials change re-runs the connection test."""
+        record = self.destination(tenant, destination_id)
+        connector = self.connector_of(record)
+        if type_name is not None and type_name != record["type"]:
+            raise Invalid(f"The type of a destination cannot be changed (it is {record['type']})", code="type_change")
+        merged = credentials.merge(connector, record["credentials"], given, editing=True) if given is not None else None
+        if name:
+            record["name"] = name
+        if merged is not None:
+            record["credentials"] = merged
+            record["system_details"] = credentials.system_details(connector, merged, record["system_token"])
+            checks.start(self.engine, tenant.key, record, connector)
+        return record
+
+    def delete(self, tenant: TenantState, destination_id: int) -> None:
+        self.destination(tenant, destination_id)
+        del tenant.collection("destinations")[destination_id]
+        refreshes.forget(tenant, destination_id)
+
+    def refresh_objects(self, tenant: TenantState, destination_id: int) -> int:
+        self.destination(tenant, destination_id)
+        return refreshes.start(self.engine, tenant, destination_id)
+
+    def refresh_status(self, tenant: TenantState, destination_id: int, key: int) -> str:
+        self.destination(tenant, destination_id)
+        return refreshes.status(tenant, destination_id, key)
