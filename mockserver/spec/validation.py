@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import weakref
 from datetime import datetime
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
+
+from mockserver.spec.fastcheck import Check, compile_check
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$")
 
@@ -62,11 +65,21 @@ def _is_uri(value: object) -> bool:
     return not isinstance(value, str) or bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$", value))
 
 
+# Validator -> its compiled fast check (fastcheck.py), by id: jsonschema validators are unhashable.
+# weakref.finalize drops an entry when its validator goes, so an id is never read after reuse.
+_fast_checks: dict[int, Check] = {}
+
+
 def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False) -> Validator:
     Draft202012Validator.check_schema(schema)
     if assert_formats:
-        return Draft202012Validator(schema, format_checker=format_checker)
-    return Draft202012Validator(schema)
+        validator = Draft202012Validator(schema, format_checker=format_checker)
+    else:
+        validator = Draft202012Validator(schema)
+    key = id(validator)
+    _fast_checks[key] = compile_check(schema, assert_formats=assert_formats)
+    weakref.finalize(validator, _fast_checks.pop, key, None)
+    return validator
 
 
 def _where(error: ValidationError) -> str:
@@ -106,6 +119,9 @@ def _types(value: Any) -> str:
 
 def errors_of(validator: Validator, instance: Any) -> list[str]:
     """Every violation, as readable sentences, most specific first and stable in order."""
+    fast = _fast_checks.get(id(validator))
+    if fast is not None and fast(instance):
+        return []
     errors: Iterable[ValidationError] = validator.iter_errors(instance)
     ordered = sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     return [describe(e) for e in ordered]
