@@ -11,9 +11,12 @@ from typing import Any, AsyncIterator
 from aiohttp import web
 
 from mockserver import request_keys as rk
-from mockserver.admin import setup_admin
+from mockserver.admin import Control, admin_middleware, setup_admin
 from mockserver.dispatch import make_endpoint, make_not_found
 from mockserver.engine import Engine
+from mockserver.engine.journal import MAX_BODY_BYTES as JOURNAL_BODY_BYTES
+from mockserver.fault_injection import fault_middleware
+from mockserver.persistence import change_middleware, persistence_ctx
 from mockserver.middlewares import journal_middleware, json_errors
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
@@ -25,6 +28,7 @@ ENGINE = web.AppKey("engine", Engine)
 SETTINGS = web.AppKey("settings", Settings)
 REGISTRY = web.AppKey("registry", SpecRegistry)
 VENDORS = web.AppKey("vendors", dict)
+CONTROL = web.AppKey("control", Control)
 
 
 @lru_cache(maxsize=None)
@@ -49,18 +53,27 @@ def create_app(settings: Settings | None = None) -> web.Application:
         vendor = vendors.get(request.get(rk.VENDOR) or "")
         if body is None or vendor is None:
             return None
+        if (request.content_length or 0) > JOURNAL_BODY_BYTES:  # the journal's memory stays bounded
+            return f"<{request.content_length} bytes, not kept>"
         return vendor.mask(registry.operation(vendor.name, request[rk.OPERATION]), body)
 
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[journal_middleware(engine, mask), json_errors],
+        middlewares=[
+            journal_middleware(engine, mask),
+            fault_middleware(engine, registry, vendors),
+            change_middleware(engine),
+            json_errors,
+            admin_middleware(settings.admin_token),  # innermost: sees /__admin's own 404s and 405s
+        ],
     )
     app[ENGINE] = engine
     app[SETTINGS] = settings
     app[REGISTRY] = registry
     app[VENDORS] = vendors
 
-    setup_admin(app, engine, registry, vendors, settings)
+    app[CONTROL] = Control(engine, vendors)
+    setup_admin(app, app[CONTROL])
     for vendor in vendors.values():
         # Literal paths before parameterised ones of the same shape, so `/x/types` never reads as `/x/{id}`.
         for op in sorted(vendor.spec.operations, key=lambda o: (o.path.count("{"), o.path)):
@@ -72,6 +85,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
     if not engine.clock.virtual:
         app.cleanup_ctx.append(_run_scheduler)
+    if settings.state_file:
+        app.cleanup_ctx.append(persistence_ctx(engine, settings.state_file, settings.state_write_delay, names))
     return app
 
 

@@ -53,6 +53,7 @@ def journal_middleware(engine: Engine, mask: Callable[[web.Request], object]) ->
                         tenant=fingerprint(token),
                         tenant_hint=masked(token),
                         request_body=mask(request),
+                        fault=request.get(rk.FAULT),
                     )
                 )
             if access_log.isEnabledFor(logging.INFO):

@@ -10,6 +10,7 @@ VENDOR = web.RequestKey("mock_vendor", str)
 OPERATION = web.RequestKey("mock_operation", str)
 TENANT_KEY = web.RequestKey("mock_tenant_key", str)
 BODY = web.RequestKey("mock_body", object)
+FAULT = web.RequestKey("mock_fault", str)  # set by the fault middleware: "latency", "status" or "drop"
 
 
 def get(request: web.Request, key: "web.RequestKey[Any]") -> Any:

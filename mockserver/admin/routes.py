@@ -1,81 +1,115 @@
-"""Admin endpoints. JSON in, JSON out; errors are `{"error": "..."}` with a 4xx status."""
+"""The admin routes: each one reads its input (JSON body or query string) and calls `Control`.
+
+| call                                        | what it does                                          |
+|---------------------------------------------|-------------------------------------------------------|
+| GET    /__admin/health                      | liveness, version, vendors, clock                     |
+| POST   /__admin/reset                       | drop state: all, one vendor, or one vendor's token    |
+| GET    /__admin/state                       | export all state (all vendors, all tenants, jobs)     |
+| PUT    /__admin/state                       | replace all state (validated first)                   |
+| GET    /__admin/requests                    | journal entries, filtered, newest `limit`             |
+| DELETE /__admin/requests                    | empty the journal                                     |
+| GET    /__admin/requests/count              | how many entries match (query-string filters)         |
+| POST   /__admin/requests/count              | the same with a JSON body (WireMock's verify)         |
+| GET    /__admin/clock                       | the clock and pending jobs                            |
+| POST   /__admin/clock/advance               | move a virtual clock, running every job that falls due |
+| GET/POST/DELETE /__admin/scenarios/checks   | forced connection-check outcomes                      |
+| DELETE /__admin/scenarios/checks/{id}       | drop one forced outcome                               |
+| GET/POST/DELETE /__admin/faults             | fault rules                                           |
+| DELETE /__admin/faults/{id}                 | drop one fault rule                                   |
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from mockserver import __version__, jsonio
-from mockserver.engine import Engine
-from mockserver.settings import Settings
-from mockserver.spec import SpecRegistry
-from mockserver.vendors.base import Vendor
+from mockserver.admin.control import Control
+from mockserver.admin.http import AdminError, read_json, read_object, reply
+
+Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class AdminError(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def reply(body: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, body=jsonio.dumps(body), content_type="application/json")
-
-
-async def read_json(request: web.Request, *, default: Any = None) -> Any:
-    raw = await request.read()
-    if not raw.strip():
-        return default
-    try:
-        return jsonio.loads(raw)
-    except jsonio.MalformedJSON as exc:
-        raise AdminError(f"malformed JSON: {exc}") from None
-
-
-def setup_admin(
-    app: web.Application,
-    engine: Engine,
-    registry: SpecRegistry,
-    vendors: dict[str, Vendor],
-    settings: Settings,
-) -> None:
-    def wrap(fn: Any) -> Any:
-        async def handler(request: web.Request) -> web.StreamResponse:
-            try:
-                return await fn(request)
-            except AdminError as exc:
-                return reply({"error": str(exc)}, exc.status)
-
-        return handler
-
+def setup_admin(app: web.Application, control: Control) -> None:
     async def health(request: web.Request) -> web.Response:
-        return reply(
-            {
-                "status": "ok",
-                "version": __version__,
-                "vendors": [
-                    {"name": name, "prefixes": list(v.spec.prefixes), "operations": len(v.spec.operations)}
-                    for name, v in vendors.items()
-                ],
-                "clock": {"virtual": engine.clock.virtual, "now": engine.clock.now().isoformat()},
-            }
-        )
+        return reply(control.health())
 
     async def reset(request: web.Request) -> web.Response:
-        body = await read_json(request, default={})
-        if not isinstance(body, dict):
-            raise AdminError("body must be a JSON object")
-        vendor = body.get("vendor", request.query.get("vendor"))
-        token = body.get("token", request.query.get("token"))
-        if vendor is not None and vendor not in vendors:
-            raise AdminError(f"unknown vendor {vendor!r}; known: {', '.join(vendors)}")
-        if token is not None and vendor is None:
-            raise AdminError("token needs a vendor: tokens are per vendor")
-        if token is not None and not isinstance(token, str):
-            raise AdminError("token must be a string")
-        engine.reset(vendor, vendors[vendor].tenant_key(token) if token is not None else None)
-        return reply({"status": "reset", "vendor": vendor, "token": bool(token)})
+        body = await read_object(request)
+        return reply(control.reset(body.get("vendor", request.query.get("vendor")), body.get("token", request.query.get("token"))))
 
-    app.router.add_get("/__admin/health", wrap(health))
-    app.router.add_post("/__admin/reset", wrap(reset))
+    async def get_state(request: web.Request) -> web.Response:
+        return reply(control.state())
+
+    async def put_state(request: web.Request) -> web.Response:
+        return reply(control.replace_state(await read_json(request, default=None)))
+
+    async def list_requests(request: web.Request) -> web.Response:
+        return reply(control.requests(dict(request.query)))
+
+    async def clear_requests(request: web.Request) -> web.Response:
+        return reply(control.clear_requests())
+
+    async def count_get(request: web.Request) -> web.Response:
+        return reply(control.count(dict(request.query)))
+
+    async def count_post(request: web.Request) -> web.Response:
+        return reply(control.count(await read_object(request)))
+
+    async def clock(request: web.Request) -> web.Response:
+        return reply(control.clock())
+
+    async def advance(request: web.Request) -> web.Response:
+        body = await read_object(request, required=True)
+        extra = sorted(set(body) - {"seconds"})
+        if extra:
+            raise AdminError(f"unknown field(s) {', '.join(extra)}; send {{\"seconds\": N}}")
+        return reply(control.advance(body.get("seconds")))
+
+    async def list_checks(request: web.Request) -> web.Response:
+        return reply(control.forced_checks())
+
+    async def force_check(request: web.Request) -> web.Response:
+        return reply(control.force_check(await read_object(request, required=True)), 201)
+
+    async def clear_checks(request: web.Request) -> web.Response:
+        return reply(control.clear_forced_checks(request.query.get("vendor")))
+
+    async def delete_check(request: web.Request) -> web.Response:
+        return reply(control.delete_forced_check(request.match_info["id"]))
+
+    async def list_faults(request: web.Request) -> web.Response:
+        return reply(control.faults())
+
+    async def add_fault(request: web.Request) -> web.Response:
+        return reply(control.add_fault(await read_object(request, required=True)), 201)
+
+    async def clear_faults(request: web.Request) -> web.Response:
+        return reply(control.clear_faults(request.query.get("vendor")))
+
+    async def delete_fault(request: web.Request) -> web.Response:
+        return reply(control.delete_fault(request.match_info["id"]))
+
+    table: list[tuple[str, str, Route]] = [
+        ("GET", "/__admin/health", health),
+        ("POST", "/__admin/reset", reset),
+        ("GET", "/__admin/state", get_state),
+        ("PUT", "/__admin/state", put_state),
+        ("GET", "/__admin/requests", list_requests),
+        ("DELETE", "/__admin/requests", clear_requests),
+        ("GET", "/__admin/requests/count", count_get),
+        ("POST", "/__admin/requests/count", count_post),
+        ("GET", "/__admin/clock", clock),
+        ("POST", "/__admin/clock/advance", advance),
+        ("GET", "/__admin/scenarios/checks", list_checks),
+        ("POST", "/__admin/scenarios/checks", force_check),
+        ("DELETE", "/__admin/scenarios/checks", clear_checks),
+        ("DELETE", "/__admin/scenarios/checks/{id}", delete_check),
+        ("GET", "/__admin/faults", list_faults),
+        ("POST", "/__admin/faults", add_fault),
+        ("DELETE", "/__admin/faults", clear_faults),
+        ("DELETE", "/__admin/faults/{id}", delete_fault),
+    ]
+    for method, path, handler in table:
+        app.router.add_route(method, path, handler)
+

@@ -36,7 +36,12 @@ class VirtualClock(Clock):
     virtual = True
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = (start or DEFAULT_VIRTUAL_START).astimezone(timezone.utc)
+        self.start = (start or DEFAULT_VIRTUAL_START).astimezone(timezone.utc)
+        self._now = self.start
+
+    def rewind(self) -> None:
+        """Back to the start instant; only a full reset does this, when no job is left to see time go back."""
+        self._now = self.start
 
     def now(self) -> datetime:
         return self._now

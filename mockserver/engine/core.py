@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.engine.clock import RealClock, VirtualClock
+from mockserver.engine.faults import FaultBook
 from mockserver.engine.journal import Journal
 from mockserver.engine.outcomes import OutcomeBook
 from mockserver.engine.randomness import Randomness
@@ -22,15 +23,30 @@ class Engine:
         self.random = Randomness(settings.seed)
         self.journal = Journal(settings.journal_size)
         self.outcomes = OutcomeBook()
+        self.faults = FaultBook(self.random.stream("faults"))
+        self._touched = 0
+
+    def touch(self) -> None:
+        """Note that state changed (a successful write, a reset, a load): persistence saves soon after."""
+        self._touched += 1
+
+    @property
+    def version(self) -> int:
+        """A number that grows whenever state may have changed; cheap enough to poll."""
+        return self._touched + self.scheduler.runs + self.store.tenants_created
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         """Drop state: everything (as if freshly started, same seed), one vendor, or one tenant."""
         self.store.reset(vendor, tenant)
+        self.touch()
         if vendor is None:
             self.scheduler.clear()
             self.outcomes.clear()
+            self.faults.clear()
             self.random.reseed()
             self.journal.clear()
+            if isinstance(self.clock, VirtualClock):
+                self.clock.rewind()
             return
         prefix = vendor + "."
 
@@ -40,6 +56,7 @@ class Engine:
         self.scheduler.clear(belongs)
         if tenant is None:
             self.outcomes.clear(vendor)
+            self.faults.clear(vendor)
 
     def export(self) -> dict[str, Any]:
         return {"vendors": self.store.export(), "jobs": self.scheduler.export()}
@@ -47,3 +64,4 @@ class Engine:
     def load(self, raw: dict[str, Any]) -> None:
         self.store.load(raw.get("vendors") or {})
         self.scheduler.load(raw.get("jobs") or [])
+        self.touch()

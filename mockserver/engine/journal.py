@@ -7,11 +7,15 @@ of it, so a test can still ask "what did this token do?" by fingerprinting its o
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import itertools
+import re
 from collections import deque
 from dataclasses import asdict, dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
+
+MAX_BODY_BYTES = 64 * 1024  # a larger request body is journaled as a short note, not kept
 
 
 def fingerprint(token: str | None) -> str | None:
@@ -41,6 +45,7 @@ class JournalEntry:
     tenant: str | None  # fingerprint of the credential
     tenant_hint: str | None  # masked credential, for people
     request_body: Any = None
+    fault: str | None = None  # "latency", "status" or "drop" when a fault rule touched the request
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,3 +74,53 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
+
+    def find(self, where: "JournalFilter", limit: int | None = None) -> tuple[list[JournalEntry], int]:
+        """Matching entries in arrival order, the newest `limit` of them, and how many matched in all."""
+        found = [e for e in self._entries if where.matches(e)]
+        kept = found if limit is None else found[max(0, len(found) - limit):]
+        return kept, len(found)
+
+    def count(self, where: "JournalFilter") -> int:
+        return sum(1 for e in self._entries if where.matches(e))
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A shell-style glob as a regex; `*` also crosses `/`, so `/v4/*` covers every path below /v4."""
+    return re.compile(fnmatch.translate(pattern))
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    """What a journal query asks for; every field left as None matches anything.
+
+    `path` is a compiled pattern matched against the whole path (a glob or a regex, both compiled by
+    the caller); `tenants` are fingerprints (a raw token is fingerprinted before it gets here, the
+    journal never sees one); `status` is an inclusive range so `404` and `4xx` read the same way;
+    `since` is an instant formatted like entries' `at` (iso_millis), so comparing strings is exact.
+    """
+
+    vendor: str | None = None
+    method: str | None = None
+    path: re.Pattern[str] | None = None
+    status: tuple[int, int] | None = None
+    tenants: frozenset[str] | None = None
+    since: str | None = None
+    after_id: int | None = None
+    operation_id: str | None = None
+
+    def matches(self, entry: JournalEntry) -> bool:
+        return (
+            (self.vendor is None or entry.vendor == self.vendor)
+            and (self.method is None or entry.method == self.method)
+            and (self.status is None or self.status[0] <= entry.status <= self.status[1])
+            and (self.tenants is None or entry.tenant in self.tenants)
+            and (self.since is None or entry.at >= self.since)
+            and (self.after_id is None or entry.id > self.after_id)
+            and (self.operation_id is None or entry.operation_id == self.operation_id)
+            and (self.path is None or self.path.fullmatch(entry.path) is not None)
+        )
+
+
+def fingerprints(tokens: Iterable[str]) -> frozenset[str]:
+    return frozenset(f for f in (fingerprint(t) for t in tokens) if f is not None)

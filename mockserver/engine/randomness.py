@@ -18,9 +18,18 @@ class Randomness:
         self.seed = seed
         self.random = random.Random(seed)
         self._faker: "Faker | None" = None
+        self._streams: dict[str, random.Random] = {}
+
+    def stream(self, name: str) -> random.Random:
+        """A separate seeded generator for one concern (e.g. fault dice): using it never shifts the ids."""
+        if name not in self._streams:
+            self._streams[name] = random.Random(f"{self.seed}:{name}")
+        return self._streams[name]
 
     def reseed(self) -> None:
         self.random.seed(self.seed)
+        for name, stream in self._streams.items():
+            stream.seed(f"{self.seed}:{name}")
         if self._faker is not None:
             self._faker.seed_instance(self.seed)
 

@@ -38,9 +38,13 @@ class Scheduler:
         self._runners: dict[str, JobRunner] = {}
         self._seq = itertools.count(1)
         self._wake: asyncio.Event | None = None  # created inside the running loop by run_forever
+        self.runs = 0  # jobs run so far; part of the engine's change counter
 
     def register(self, kind: str, runner: JobRunner) -> None:
         self._runners[kind] = runner
+
+    def kinds(self) -> list[str]:
+        return sorted(self._runners)
 
     def schedule(self, delay_seconds: float, kind: str, payload: dict[str, Any]) -> Job:
         if kind not in self._runners:
@@ -62,6 +66,7 @@ class Scheduler:
             job = heapq.heappop(self._heap)
             self._runners[job.kind](job.payload)
             ran += 1
+        self.runs += ran
         return ran
 
     def advance(self, seconds: float) -> int:

@@ -1,0 +1,163 @@
+"""Every control-plane operation, once: the HTTP routes and the Python `MockServer` both call these.
+
+Inputs are plain JSON-like values (as a JSON body or a query string would give them); bad input
+raises `AdminError` with the message the caller sees. Nothing here awaits, so each operation is
+atomic on the event loop (callers on other threads hop onto the loop first; see `testing.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from mockserver import __version__
+from mockserver.admin.http import AdminError
+from mockserver.admin.journal import parse_filter, parse_limit
+from mockserver.admin.scenarios import forced_to_json, parse_forced
+from mockserver.admin.state import replace_state
+from mockserver.engine import Engine
+from mockserver.engine.clock import iso_millis
+from mockserver.engine.faults import FaultRule, FaultRuleError
+from mockserver.vendors.base import Vendor
+
+MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600
+
+
+class Control:
+    def __init__(self, engine: Engine, vendors: Mapping[str, Vendor]) -> None:
+        self.engine = engine
+        self.vendors = vendors
+
+    # -- health and reset ---------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "version": __version__,
+            "vendors": [
+                {"name": name, "prefixes": list(v.spec.prefixes), "operations": len(v.spec.operations)}
+                for name, v in self.vendors.items()
+            ],
+            "clock": {"virtual": self.engine.clock.virtual, "now": self.engine.clock.now().isoformat()},
+        }
+
+    def reset(self, vendor: Any = None, token: Any = None) -> dict[str, Any]:
+        vendor = self._vendor(vendor, required=False)
+        if token is not None and (not isinstance(token, str) or not token):
+            raise AdminError("token must be a non-empty string")
+        if token is not None and vendor is None:
+            raise AdminError("token needs a vendor: tokens are per vendor")
+        self.engine.reset(vendor, self.vendors[vendor].tenant_key(token) if token is not None else None)
+        return {"status": "reset", "vendor": vendor, "token": token is not None}
+
+    # -- state --------------------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        return self.engine.export()
+
+    def replace_state(self, raw: Any) -> dict[str, Any]:
+        replace_state(self.engine, raw, self.vendors)
+        return self.summary()
+
+    def summary(self) -> dict[str, Any]:
+        """How much state there is: tenants and records per vendor, and pending jobs."""
+        vendors = {}
+        for name in self.vendors:
+            tenants = self.engine.store.tenants(name)
+            records = sum(len(c) for t in tenants.values() for c in t.collections.values())
+            vendors[name] = {"tenants": len(tenants), "records": records}
+        return {"status": "loaded", "vendors": vendors, "jobs": len(self.engine.scheduler.pending())}
+
+    # -- journal ------------------------------------------------------------------------------------
+    def requests(self, filters: Mapping[str, Any]) -> dict[str, Any]:
+        where = parse_filter(filters, self.vendors, allow=("limit",))
+        entries, matched = self.engine.journal.find(where, parse_limit(filters.get("limit")))
+        journal = self.engine.journal
+        return {
+            "requests": [e.to_json() for e in entries],
+            "matched": matched,
+            "journal": {"size": journal.size, "kept": len(journal), "total": journal.total},
+        }
+
+    def count(self, filters: Mapping[str, Any]) -> dict[str, Any]:
+        return {"count": self.engine.journal.count(parse_filter(filters, self.vendors))}
+
+    def clear_requests(self) -> dict[str, Any]:
+        dropped = len(self.engine.journal)
+        self.engine.journal.clear()
+        return {"cleared": dropped}
+
+    # -- clock --------------------------------------------------------------------------------------
+    def clock(self) -> dict[str, Any]:
+        scheduler = self.engine.scheduler
+        due = scheduler.next_due()
+        return {
+            "virtual": self.engine.clock.virtual,
+            "now": iso_millis(self.engine.clock.now()),
+            "pending_jobs": len(scheduler.pending()),
+            "next_due": iso_millis(due) if due is not None else None,
+        }
+
+    def advance(self, seconds: Any) -> dict[str, Any]:
+        if not self.engine.clock.virtual:
+            raise AdminError("the clock is real; start the server with --virtual-clock to advance it", 409)
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_ADVANCE_SECONDS:
+            raise AdminError(f"seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}")
+        ran = self.engine.scheduler.advance(float(seconds))
+        return {**self.clock(), "ran": ran}
+
+    # -- scenarios: forced check outcomes -------------------------------------------------------------
+    def force_check(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        return forced_to_json(self.engine.outcomes.force(parse_forced(raw, self.vendors)))
+
+    def forced_checks(self) -> dict[str, Any]:
+        return {"checks": [forced_to_json(r) for r in self.engine.outcomes.forced]}
+
+    def delete_forced_check(self, rule_id: Any) -> dict[str, Any]:
+        book = self.engine.outcomes
+        number = _rule_id(rule_id)
+        rule = next((r for r in book.forced if r.id == number), None)
+        if rule is None:
+            raise AdminError(f"no forced check outcome {rule_id}", 404)
+        book.forced.remove(rule)
+        return {"deleted": rule.id}
+
+    def clear_forced_checks(self, vendor: Any = None) -> dict[str, Any]:
+        before = len(self.engine.outcomes.forced)
+        self.engine.outcomes.clear(self._vendor(vendor, required=False))
+        return {"deleted": before - len(self.engine.outcomes.forced)}
+
+    # -- faults -------------------------------------------------------------------------------------
+    def add_fault(self, raw: Any) -> dict[str, Any]:
+        try:
+            rule = FaultRule.from_json(raw)
+        except FaultRuleError as exc:
+            raise AdminError(str(exc)) from None
+        self._vendor(rule.vendor, required=False)
+        return self.engine.faults.add(rule).to_json()
+
+    def faults(self) -> dict[str, Any]:
+        return {"faults": [r.to_json() for r in self.engine.faults.rules]}
+
+    def delete_fault(self, rule_id: Any) -> dict[str, Any]:
+        number = _rule_id(rule_id)
+        if not self.engine.faults.delete(number):
+            raise AdminError(f"no fault rule {rule_id}", 404)
+        return {"deleted": number}
+
+    def clear_faults(self, vendor: Any = None) -> dict[str, Any]:
+        before = len(self.engine.faults.rules)
+        self.engine.faults.clear(self._vendor(vendor, required=False))
+        return {"deleted": before - len(self.engine.faults.rules)}
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _vendor(self, name: Any, *, required: bool) -> str | None:
+        if name is None and not required:
+            return None
+        if name not in self.vendors:
+            raise AdminError(f"unknown vendor {name!r}; known: {', '.join(self.vendors)}")
+        return str(name)
+
+
+def _rule_id(raw: Any) -> int:
+    text = str(raw)
+    if not text.isdigit() or len(text) > 12:
+        raise AdminError(f"rule id must be a whole number, not {raw!r}", 404)
+    return int(text)

@@ -1,0 +1,118 @@
+"""`--config FILE`: declared tokens per vendor, with the attributes that shape each tenant.
+
+```yaml
+strict_auth: true            # optional; refuse every token not declared below (401)
+tokens:
+  stitch:
+    sk-team-a: {destination_limit: 5}     # Stitch: destinations allowed on the account
+    sk-team-b: {}                         # declared, default attributes
+  portable:
+    pt-live: {}
+    pt-starter: {api_access: false}       # a plan without API access: every call answers 403
+  census:
+    cs-workspace: {workspace_name: Acme Analytics}
+```
+
+A vendor's tokens may also be a plain list (`stitch: [sk-a, sk-b]`) when no attribute is needed.
+Mistakes are reported with their place in the file, and the server does not start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the offending entry."""
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _boolean(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _name(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= 200
+
+
+# vendor -> attribute -> (check, what it must be)
+ATTRIBUTES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "stitch": {"destination_limit": (_positive_int, "a whole number of at least 1")},
+    "portable": {"api_access": (_boolean, "true or false")},
+    "census": {"workspace_name": (_name, "a non-empty string of at most 200 characters")},
+}
+TOP_LEVEL = ("strict_auth", "tokens")
+
+
+@dataclass(frozen=True)
+class Config:
+    declared_tenants: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    strict_auth: bool = False
+
+
+def load_config(path: str | Path) -> Config:
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{source}: not UTF-8 text") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    return parse_config(raw, str(source))
+
+
+def parse_config(raw: Any, source: str = "config") -> Config:
+    if raw is None:
+        return Config()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping with {' and/or '.join(TOP_LEVEL)}")
+    unknown = sorted(str(k) for k in raw if k not in TOP_LEVEL)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; known: {', '.join(TOP_LEVEL)}")
+    strict = raw.get("strict_auth", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{source}: strict_auth must be true or false")
+    tokens = raw.get("tokens") or {}
+    if not isinstance(tokens, dict):
+        raise ConfigError(f"{source}: tokens must map a vendor name to its tokens")
+    declared: dict[str, dict[str, dict[str, Any]]] = {}
+    for vendor, entries in tokens.items():
+        if vendor not in ATTRIBUTES:
+            raise ConfigError(f"{source}: tokens.{vendor}: unknown vendor; known: {', '.join(ATTRIBUTES)}")
+        declared[vendor] = _vendor_tokens(entries, f"{source}: tokens.{vendor}", ATTRIBUTES[vendor])
+    return Config(declared_tenants=declared, strict_auth=strict)
+
+
+def _vendor_tokens(entries: Any, where: str, known: dict[str, tuple[Callable[[Any], bool], str]]) -> dict[str, dict[str, Any]]:
+    if entries is None:
+        return {}
+    if isinstance(entries, list):
+        entries = {token: {} for token in entries} if all(isinstance(t, str) for t in entries) else None
+    if not isinstance(entries, dict):
+        raise ConfigError(f"{where}: give a mapping of token -> attributes, or a list of tokens")
+    out: dict[str, dict[str, Any]] = {}
+    for token, attrs in entries.items():
+        if not isinstance(token, str) or not token or token != token.strip() or " " in token:
+            raise ConfigError(f"{where}: token {token!r} must be a non-empty string without spaces")
+        attrs = {} if attrs is None else attrs
+        if not isinstance(attrs, dict):
+            raise ConfigError(f"{where}.{token}: attributes must be a mapping")
+        for name, value in attrs.items():
+            if name not in known:
+                raise ConfigError(f"{where}.{token}: unknown attribute {name!r}; known: {', '.join(known)}")
+            check, wanted = known[name]
+            if not check(value):
+                raise ConfigError(f"{where}.{token}.{name}: must be {wanted}")
+        out[token] = dict(attrs)
+    return out

@@ -1,0 +1,193 @@
+"""The request journal over HTTP: filters, limit, count (verify), clearing, the bound and the masking."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from stitch_support import SEED_V4_CREATE
+
+from mockserver.engine.journal import fingerprint
+
+SECRET_TOKEN = "tok-very-secret-0123456789"
+
+
+async def traffic(mock) -> dict:
+    """A small known mix: two tenants, GETs and POSTs, a 401 and a 404."""
+    created = (await mock.post("/v4/destinations", SEED_V4_CREATE, token=SECRET_TOKEN)).body
+    await mock.get("/v4/destinations", token=SECRET_TOKEN)
+    await mock.get(f"/v4/destinations/{created['id']}/last-connection-check", token=SECRET_TOKEN)
+    await mock.get("/v4/destinations", token="tok-other")
+    await mock.get("/v4/destinations")  # no token: 401
+    await mock.get("/v4/nowhere", token="tok-other")  # unknown route: 404
+    return created
+
+
+async def listed(mock, **params) -> dict:
+    answer = await mock.get("/__admin/requests", params={k: str(v) for k, v in params.items()})
+    assert answer.status == 200, answer
+    return answer.body
+
+
+async def test_lists_requests_in_arrival_order_with_journal_stats(mock):
+    await traffic(mock)
+    body = await listed(mock)
+    assert [(r["method"], r["path"], r["status"]) for r in body["requests"]][:2] == [
+        ("POST", "/v4/destinations", 200),
+        ("GET", "/v4/destinations", 200),
+    ]
+    assert body["matched"] == 6
+    assert body["journal"] == {"size": 1000, "kept": 6, "total": 6}
+    first = body["requests"][0]
+    assert set(first) == {
+        "id", "at", "vendor", "method", "path", "query", "status", "duration_ms", "operation_id",
+        "tenant", "tenant_hint", "request_body", "fault",
+    }
+    assert first["vendor"] == "stitch" and first["operation_id"] == "create-a-destination-v4"
+    assert first["tenant"] == fingerprint(SECRET_TOKEN)
+    assert first["at"] == "2026-01-01T09:00:00.000Z"  # the virtual clock's time
+
+
+async def test_admin_calls_are_not_journaled(mock):
+    await mock.get("/__admin/health")
+    await mock.get("/__admin/state")
+    assert (await listed(mock))["matched"] == 0
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"method": "POST"}, [("POST", "/v4/destinations")]),
+        ({"method": "post"}, [("POST", "/v4/destinations")]),
+        ({"vendor": "stitch", "status": "401"}, [("GET", "/v4/destinations")]),
+        ({"status": "4xx"}, [("GET", "/v4/destinations"), ("GET", "/v4/nowhere")]),
+        ({"path": "/v4/destinations/*"}, [("GET", "/v4/destinations/337658/last-connection-check")]),
+        ({"path": "/v4/*", "status": "404"}, [("GET", "/v4/nowhere")]),
+        ({"path_regex": r"/v4/destinations/\d+/.*"}, [("GET", "/v4/destinations/337658/last-connection-check")]),
+        ({"path_regex": "destinations"}, []),  # a regex must match the whole path
+        # An unknown route is answered before any credential is read, so it has no tenant.
+        ({"token": "tok-other"}, [("GET", "/v4/destinations")]),
+        ({"token": SECRET_TOKEN, "method": "GET"}, [("GET", "/v4/destinations"), ("GET", "/v4/destinations/337658/last-connection-check")]),
+        ({"tenant": fingerprint("tok-other")}, [("GET", "/v4/destinations")]),
+        ({"operation_id": "create-a-destination-v4"}, [("POST", "/v4/destinations")]),
+        ({"after_id": "5"}, [("GET", "/v4/nowhere")]),
+        ({"since": "2026-01-01T09:00:00Z"}, None),  # all six
+        ({"since": "2026-01-01T09:00:00.001Z"}, []),
+        ({"vendor": "portable"}, []),
+    ],
+)
+async def test_filters(mock, params, expected):
+    await traffic(mock)
+    body = await listed(mock, **params)
+    got = [(r["method"], r["path"]) for r in body["requests"]]
+    if expected is None:
+        assert len(got) == 6
+    else:
+        assert got == expected
+    assert body["matched"] == len(got)
+    count = await mock.post("/__admin/requests/count", params)
+    assert count.status == 200 and count.body == {"count": len(got)}
+    count = await mock.get("/__admin/requests/count", params=params)
+    assert count.status == 200 and count.body == {"count": len(got)}
+
+
+async def test_limit_keeps_the_newest_in_arrival_order(mock):
+    await traffic(mock)
+    body = await listed(mock, limit=2)
+    assert [r["path"] for r in body["requests"]] == ["/v4/destinations", "/v4/nowhere"]
+    assert body["matched"] == 6
+    assert (await listed(mock, limit=0))["requests"] == []
+
+
+async def test_count_with_json_status_number(mock):
+    await traffic(mock)
+    answer = await mock.post("/__admin/requests/count", {"status": 200, "method": "GET"})
+    assert answer.body == {"count": 3}
+
+
+async def test_delete_empties_the_journal(mock):
+    await traffic(mock)
+    answer = await mock.delete("/__admin/requests")
+    assert answer.status == 200 and answer.body == {"cleared": 6}
+    assert (await listed(mock))["requests"] == []
+    await mock.get("/v4/destinations", token="tok-other")
+    assert (await listed(mock))["requests"][0]["id"] == 7  # ids keep counting
+
+
+BAD_FILTERS = [
+    ({"colour": "red"}, "unknown filter"),
+    ({"vendor": "nobody"}, "unknown vendor"),
+    ({"method": "FETCH"}, "method must be one of"),
+    ({"status": "2x"}, "status must be"),
+    ({"status": "600"}, "status must be"),
+    ({"path": "/a", "path_regex": "/a"}, "not both"),
+    ({"path_regex": "("}, "does not compile"),
+    ({"token": "a", "tenant": "b"}, "not both"),
+    ({"since": "last tuesday"}, "since must be an ISO 8601 instant"),
+    ({"since": "2026-01-01T09:00:00"}, "needs a time zone"),
+    ({"after_id": "-1"}, "after_id must be a whole number"),
+    ({"limit": "lots"}, "limit must be a whole number"),
+]
+
+
+@pytest.mark.parametrize("params, message", BAD_FILTERS)
+async def test_listing_refuses_bad_filters(mock, params, message):
+    answer = await mock.get("/__admin/requests", params=params)
+    assert answer.status == 400
+    assert message in answer.body["error"]
+
+
+@pytest.mark.parametrize("params, message", [p for p in BAD_FILTERS if "limit" not in p[0]] + [({"limit": 5}, "unknown filter")])
+async def test_count_refuses_bad_filters(mock, params, message):
+    answer = await mock.post("/__admin/requests/count", params)
+    assert answer.status == 400
+    assert message in answer.body["error"]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [([1], "body must be a JSON object"), ({"vendor": 3}, "vendor must be a non-empty string"), ({"after_id": True}, "after_id")],
+)
+async def test_count_refuses_bad_json(mock, body, message):
+    answer = await mock.post("/__admin/requests/count", body)
+    assert answer.status == 400 and message in answer.body["error"]
+
+
+async def test_count_refuses_malformed_json(mock):
+    answer = await mock.request("POST", "/__admin/requests/count", data=b"{", headers={"Content-Type": "application/json"})
+    assert answer.status == 400 and "malformed JSON" in answer.body["error"]
+
+
+async def test_journal_stays_bounded(make_mock):
+    mock = await make_mock(journal_size=5)
+    for i in range(40):
+        await mock.get("/v4/destinations", token=f"tok-{i}")
+    body = await listed(mock, limit=100)
+    assert body["journal"] == {"size": 5, "kept": 5, "total": 40}
+    assert len(mock.engine.journal) == 5
+    assert [r["tenant"] for r in body["requests"]] == [fingerprint(f"tok-{i}") for i in range(35, 40)]
+
+
+async def test_journal_size_zero_keeps_nothing(make_mock):
+    mock = await make_mock(journal_size=0)
+    await mock.get("/v4/destinations", token="tok-a")
+    body = await listed(mock)
+    assert body["requests"] == [] and body["journal"] == {"size": 0, "kept": 0, "total": 1}
+
+
+async def test_journal_never_holds_tokens_or_credentials(mock):
+    await traffic(mock)
+    await mock.put("/v4/destinations/337658", {**SEED_V4_CREATE, "properties": {"password": "hunter2-secret"}}, token=SECRET_TOKEN)
+    raw = json.dumps((await listed(mock))["requests"])
+    for secret in (SECRET_TOKEN, "tok-other", "[PASSWORD]", "hunter2-secret", "Bearer"):
+        assert secret not in raw
+    bodies = [r["request_body"] for r in (await listed(mock, method="POST"))["requests"]]
+    assert bodies[0]["properties"]["password"] == "********"
+    assert bodies[0]["properties"]["host"] == "[HOST_ADDRESS]"
+
+
+async def test_a_large_body_is_journaled_as_a_note(mock):
+    big = {**SEED_V4_CREATE, "description": "x" * 70_000}
+    await mock.post("/v4/destinations", big, token="tok-a")
+    entry = (await listed(mock))["requests"][0]
+    assert entry["request_body"].startswith("<") and entry["request_body"].endswith(" bytes, not kept>")
