@@ -35,6 +35,25 @@ SEED_FIELD_KEYS = {
 BRAZE = {"instance_url": "https://rest.iad-03.braze.com", "api_key": "braze-rest-key", "client_key": "app-1"}
 ACTIVE_CAMPAIGN = {"api_token": "example_api_token", "instance_url": "https://example.activehosted.com"}
 
+# A complete, valid set of credentials for every type creatable via the API.
+VALID_CREDENTIALS: dict[str, dict[str, Any]] = {
+    "active_campaign": ACTIVE_CAMPAIGN,
+    "big_query": {"project_id": "my-project", "location": "US"},
+    "braze": BRAZE,
+    "custom_api": {"api_version": 1, "webhook_url": "https://hooks.example.com/census"},
+    "google_sheets": {},
+    "hubspot": {"oauth_code": "hubspot-oauth-code"},
+    "intercom": {"access_token": "intercom-token"},
+    "iterable": {"api_key": "iterable-key", "data_center": "US"},
+    "klaviyo": {"api_key": "pk_0123456789"},
+    "mixpanel": {"project_id": 2195193, "service_account_username": "census.mp-service-account",
+                 "service_account_secret": "mp-secret", "data_residency": "US"},
+    "salesforce": {"username": "integration@example.com", "instance_url": "https://example.my.salesforce.com",
+                   "domain": "login.salesforce.com", "client_id": "3MVG9consumer",
+                   "jwt_signing_key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"},
+    "zendesk": {"domain": "acme.zendesk.com", "oauth_code": "zendesk-oauth-code"},
+}
+
 
 def connection(type_name: str, credentials: dict[str, Any] | None = None, name: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"type": type_name}

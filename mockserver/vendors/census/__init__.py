@@ -69,12 +69,17 @@ class CensusVendor(Vendor):
         """Password-type credentials (and secret custom headers) never reach the journal."""
         if body is None:
             return None
-        masked = mask_secrets(body, self._secret_ids)
-        connection = masked.get("service_connection") if isinstance(masked, dict) else None
+        connection = body.get("service_connection") if isinstance(body, dict) else None
         creds = connection.get("credentials") if isinstance(connection, dict) else None
-        if isinstance(creds, dict) and "custom_headers" in creds:
-            creds["custom_headers"] = masked_headers(creds["custom_headers"])
-        return masked
+        if not isinstance(creds, dict):
+            return mask_secrets(body, self._secret_ids)
+        # Mask inside `credentials` (the base rule would hide the whole object, as its name is secret-like).
+        inner = mask_secrets({k: v for k, v in creds.items() if k != "custom_headers"}, self._secret_ids)
+        if "custom_headers" in creds:
+            inner["custom_headers"] = masked_headers(creds["custom_headers"])
+        outer = mask_secrets({**body, "service_connection": {k: v for k, v in connection.items() if k != "credentials"}})
+        outer["service_connection"]["credentials"] = inner
+        return outer
 
 
 def create(engine: Engine, settings: Settings, spec: VendorSpec) -> CensusVendor:

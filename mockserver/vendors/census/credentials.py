@@ -84,9 +84,9 @@ def merge(connector: Connector, stored: dict[str, Any], given: dict[str, Any], *
 
 
 def masked_headers(headers: Any) -> Any:
-    """Custom headers with every secret header's value replaced by the mask."""
+    """Custom headers with every secret header's value replaced by the mask (anything else unreadable: masked)."""
     if not isinstance(headers, dict):
-        return headers
+        return MASK if headers not in (None, "") else headers
     return {
         name: ({**value, "value": MASK} if isinstance(value, dict) and value.get("is_secret") else value)
         for name, value in headers.items()
