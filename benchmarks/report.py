@@ -48,17 +48,18 @@ class Row:
     expect: int
     note: str = ""
     rss_mb: float = float("nan")
+    cpu_us: float = float("nan")  # server CPU per request: steadier than req/s when the machine is shared
 
 
 def throughput_table(rows: list[Row]) -> list[str]:
     out = [
-        "| Scenario | expected status | req/s | p50 | p99 | requests | unexpected | RSS after | notes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| Scenario | status | req/s | p50 | p99 | server CPU/req | requests | unexpected | RSS after | notes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         res = r.result
         out.append(
-            f"| {r.title} | {r.expect} | {res.rps:,.0f} | {res.p50_ms:.2f} ms | {res.p99_ms:.2f} ms | "
+            f"| {r.title} | {r.expect} | {res.rps:,.0f} | {res.p50_ms:.2f} ms | {res.p99_ms:.2f} ms | {r.cpu_us:.0f} µs | "
             f"{res.requests:,} | {res.unexpected:,} | {r.rss_mb:.0f} MB | {r.note} |"
         )
     return out

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # noqa: E402
 from loadgen import LoadGenerator, choose  # noqa: E402
 from scenarios import Scenario, all_scenarios, portable_create  # noqa: E402
-from server import Server, cold_starts, environment_note  # noqa: E402
+from server import Server, cold_starts, environment_note, load_average  # noqa: E402
 
 SERVER_ARGS = ("--check-delay", "0")
 TARGETS = {"get_rps": 10_000, "post_rps": 5_000, "p99_ms": 10.0, "cold_start_s": 0.5, "memory_mb": 150, "prism_ratio": 2.0}
@@ -51,8 +51,10 @@ def measure(gen: LoadGenerator, server: Server, scenario: Scenario, duration: fl
     base = f"http://127.0.0.1:{server.port}"
     if warmup > 0:
         gen.run(base, scenario.variants, warmup, scenario.expect)
+    cpu_before = server.cpu_seconds()
     result = gen.run(base, scenario.variants, duration, scenario.expect)
-    return report.Row(scenario.title, result, scenario.expect, scenario.note, server.rss_mb())
+    cpu_us = (server.cpu_seconds() - cpu_before) / max(1, result.requests) * 1e6
+    return report.Row(scenario.title, result, scenario.expect, scenario.note, server.rss_mb(), cpu_us)
 
 
 def throughput(args: argparse.Namespace, gen: LoadGenerator) -> list[str]:
@@ -68,7 +70,8 @@ def throughput(args: argparse.Namespace, gen: LoadGenerator) -> list[str]:
             print(f"... {scenario.title}", flush=True)
             scenario.prepare(server)
             row = measure(gen, server, scenario, args.duration, args.warmup)
-            print(f"    {row.result.rps:,.0f} req/s, p50 {row.result.p50_ms:.2f} ms, p99 {row.result.p99_ms:.2f} ms, RSS {row.rss_mb:.0f} MB", flush=True)
+            print(f"    {row.result.rps:,.0f} req/s, p50 {row.result.p50_ms:.2f} ms, p99 {row.result.p99_ms:.2f} ms, "
+                  f"server CPU {row.cpu_us:.0f} us/request, RSS {row.rss_mb:.0f} MB", flush=True)
             rows.append(row)
     lines += report.throughput_table(rows)
     lines += [f"- {line}" for line in skipped]
@@ -148,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     gen = choose(args.python_loadgen, args.connections)
     header = ["## Machine", *report.machine(gen.name, environment_note()),
-              f"- {args.connections} connections, {args.warmup:g} s warm-up, {args.duration:g} s measured per scenario", ""]
+              f"- {args.connections} connections, {args.warmup:g} s warm-up, {args.duration:g} s measured per scenario",
+              f"- 1-minute load average before the run: {load_average():.2f}"
+              + (" (other processes were busy: expect lower figures)" if load_average() > 0.5 else ""), ""]
     print("\n".join(header), flush=True)
     sections: list[str] = []
     if not args.skip_throughput:

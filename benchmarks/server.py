@@ -110,6 +110,10 @@ class Server:
         assert self.process is not None
         return rss_mb(self.process.pid)
 
+    def cpu_seconds(self) -> float:
+        assert self.process is not None
+        return cpu_seconds(self.process.pid)
+
     def stop(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -140,6 +144,24 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far, from /proc/<pid>/stat."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+def load_average() -> float:
+    """The 1-minute load average: other busy processes make every figure here smaller."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
 
 
 def cold_starts(runs: int, args: tuple[str, ...] = ()) -> list[float]:

@@ -1,4 +1,5 @@
-"""The compiled fast check may only ever say "valid" when jsonschema agrees (spec/fastcheck.py).
+"""The compiled fast check may only ever say "valid" when jsonschema agrees (spec/fastcheck.py),
+and the metaschema check, done once per distinct schema, still refuses broken schemas.
 
 It answers True (certainly valid) or False (ask jsonschema). These tests hold the one-sided rule
 over every schema in specs/, with each schema's example and many mutations of it, and pin down the
@@ -12,11 +13,12 @@ from typing import Any, Iterator
 
 import pytest
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from mockserver.app import load_registry
 from mockserver.spec.examples import example_for
 from mockserver.spec.fastcheck import compile_check
-from mockserver.spec.validation import errors_of
+from mockserver.spec.validation import compile_schema, errors_of
 from mockserver.vendors import VENDOR_MODULES
 
 SCALARS: list[Any] = [None, True, False, 0, 1, -1, 1.0, 2.5, "", "x", "2024-01-01T00:00:00Z", [], {}, [1], {"a": 1}]
@@ -122,3 +124,16 @@ def test_errors_of_still_reports_every_problem_when_the_fast_check_declines() ->
     registry = load_registry(tuple(VENDOR_MODULES))
     op = next(op for op in registry.operations() if op.body_validator is not None)
     assert errors_of(op.body_validator, "not an object")
+
+
+def test_a_broken_schema_is_refused_when_compiled() -> None:
+    with pytest.raises(SchemaError):
+        compile_schema({"type": "not-a-type"})
+    with pytest.raises(SchemaError):  # and again: only schemas that passed are remembered as checked
+        compile_schema({"type": "not-a-type"})
+
+
+def test_a_deferred_check_still_refuses_a_broken_schema_on_first_use() -> None:
+    validator = compile_schema({"type": "object", "minProperties": "two"}, check_on_first_use=True)
+    with pytest.raises(SchemaError):
+        errors_of(validator, {})

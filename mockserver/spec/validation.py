@@ -8,6 +8,7 @@ own documentation examples (placeholders such as `<HOST>`) would not pass strict
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 import weakref
 from datetime import datetime
@@ -70,8 +71,32 @@ def _is_uri(value: object) -> bool:
 _fast_checks: dict[int, Check] = {}
 
 
-def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False) -> Validator:
-    Draft202012Validator.check_schema(schema)
+# Schemas already checked against the metaschema, as canonical JSON. Specs repeat the same schemas
+# (every operation gets the vendor-wide error responses), and checking is most of start-up time.
+_checked: set[str] = set()
+
+
+def check_schema_once(schema: dict[str, Any]) -> None:
+    try:
+        key = json.dumps(schema, sort_keys=True, default=repr)
+    except (TypeError, ValueError):
+        Draft202012Validator.check_schema(schema)
+        return
+    if key not in _checked:
+        Draft202012Validator.check_schema(schema)
+        _checked.add(key)
+
+
+# Validator id -> its schema, for validators whose metaschema check waits for their first use.
+_unchecked: dict[int, dict[str, Any]] = {}
+
+
+def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False, check_on_first_use: bool = False) -> Validator:
+    """A validator for `schema`. `check_on_first_use` defers the metaschema check (the bulk of
+    start-up time) to the first validation: for response schemas, which only the test suite's
+    contract checks use, so a served process never pays for them and a broken one still fails tests."""
+    if not check_on_first_use:
+        check_schema_once(schema)
     if assert_formats:
         validator = Draft202012Validator(schema, format_checker=format_checker)
     else:
@@ -79,6 +104,9 @@ def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False) -> V
     key = id(validator)
     _fast_checks[key] = compile_check(schema, assert_formats=assert_formats)
     weakref.finalize(validator, _fast_checks.pop, key, None)
+    if check_on_first_use:
+        _unchecked[key] = schema
+        weakref.finalize(validator, _unchecked.pop, key, None)
     return validator
 
 
@@ -119,6 +147,10 @@ def _types(value: Any) -> str:
 
 def errors_of(validator: Validator, instance: Any) -> list[str]:
     """Every violation, as readable sentences, most specific first and stable in order."""
+    if _unchecked:
+        pending = _unchecked.pop(id(validator), None)
+        if pending is not None:
+            check_schema_once(pending)
     fast = _fast_checks.get(id(validator))
     if fast is not None and fast(instance):
         return []
