@@ -131,10 +131,14 @@ class StateSaver:
         return True
 
     async def wait_saved(self, timeout: float = 5.0) -> None:
-        """For tests: until the next save finishes (or now, if nothing is left unsaved)."""
-        if self.engine.version == self.saved_version:
-            return
-        await asyncio.wait_for(self._saved.wait(), timeout)
+        """Until every change made so far is in the file (for tests and `MockServer`)."""
+        target = self.engine.version
+
+        async def saved() -> None:
+            while self.saved_version < target:
+                await self._saved.wait()
+
+        await asyncio.wait_for(saved(), timeout)
 
     async def run(self) -> None:
         while True:
