@@ -1,23 +1,26 @@
-"""Finds the data folders (`specs/`, `fixtures/`) whether we run from a checkout or an installed wheel."""
+"""Finds the data folders (`specs/`, `fixtures/`) whether we run from a checkout or an installed wheel.
+
+In a checkout (editable install or not) they sit at the top of the repository; a wheel ships them
+inside the package as `mockserver/specs` and `mockserver/fixtures` (see pyproject's package-dir).
+"""
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
 
 
-def _folder(package: str, checkout_name: str) -> Path:
-    local = _CHECKOUT / checkout_name
-    if local.is_dir():
-        return local
-    return Path(str(importlib.resources.files(package)))
+def _folder(name: str) -> Path:
+    for candidate in (_PACKAGE.parent / name, _PACKAGE / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"mockserver data folder {name!r} not found next to {_PACKAGE}")
 
 
 def specs_dir() -> Path:
-    return _folder("mockserver.specs", "specs")
+    return _folder("specs")
 
 
 def fixtures_dir() -> Path:
-    return _folder("mockserver.fixtures", "fixtures")
+    return _folder("fixtures")
