@@ -90,5 +90,13 @@ class OutcomeBook:
             self.forced.remove(rule)
         return CheckOutcome(ok=rule.ok, reason="forced", message=rule.message)
 
+    def decide(
+        self, vendor: str, tenant: str, resource_id: Any, values: Mapping[str, Any],
+        host_fields: Iterable[str], secret_fields: Iterable[str],
+    ) -> CheckOutcome:
+        """How the check that starts now will end: a forced outcome if one matches, else the rules."""
+        forced = self.take(vendor, tenant, resource_id)
+        return forced if forced is not None else classify(values, host_fields, secret_fields)
+
     def clear(self, vendor: str | None = None) -> None:
         self.forced = [r for r in self.forced if vendor is not None and r.vendor != vendor]

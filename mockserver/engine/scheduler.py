@@ -55,6 +55,14 @@ class Scheduler:
             self._wake.set()
         return job
 
+    def run_later(self, delay_seconds: float, kind: str, payload: dict[str, Any]) -> Job:
+        """Simulated vendor work (a check, a refresh): due after the delay, or done before the
+        request answers when the delay is zero, which is what `--check-delay 0` promises."""
+        job = self.schedule(delay_seconds, kind, payload)
+        if delay_seconds <= 0:
+            self.run_due()
+        return job
+
     def next_due(self) -> datetime | None:
         return self._heap[0].due if self._heap else None
 

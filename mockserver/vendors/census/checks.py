@@ -13,7 +13,7 @@ from typing import Any
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
-from mockserver.engine.outcomes import CheckOutcome, classify
+from mockserver.engine.outcomes import CheckOutcome
 from mockserver.vendors.census.catalogue import Connector
 
 JOB_KIND = "census.test"
@@ -22,14 +22,11 @@ FAILED_STEP = {"dns": 0, "auth": 1, "forced": 0}
 
 
 def decide(engine: Engine, tenant_key: str, record: dict[str, Any], connector: Connector) -> CheckOutcome:
-    forced = engine.outcomes.take("census", tenant_key, record["id"])
-    if forced is not None:
-        return forced
     credentials = record["credentials"]
     # Every non-secret string credential is a host candidate: only a host or URL under `.invalid` fails.
     secrets = connector.secret_ids
     hosts = [key for key, value in credentials.items() if isinstance(value, str) and key not in secrets]
-    return classify(credentials, hosts, secrets)
+    return engine.outcomes.decide("census", tenant_key, record["id"], credentials, hosts, secrets)
 
 
 def failure_message(outcome: CheckOutcome, connector: Connector) -> str:
@@ -49,7 +46,7 @@ def start(engine: Engine, tenant_key: str, record: dict[str, Any], connector: Co
     record["test_job"] = name
     record["last_test_results"] = {"steps": [{"step": STEPS[0], "status": "running"}]}
     record["last_test_succeeded"] = None
-    engine.scheduler.schedule(
+    engine.scheduler.run_later(
         engine.settings.check_delay,
         JOB_KIND,
         {
@@ -60,8 +57,6 @@ def start(engine: Engine, tenant_key: str, record: dict[str, Any], connector: Co
             "message": None if outcome.ok else failure_message(outcome, connector),
         },
     )
-    if engine.settings.check_delay <= 0:
-        engine.scheduler.run_due()
 
 
 def steps_for(failed_step: int | None, message: str | None) -> list[dict[str, Any]]:

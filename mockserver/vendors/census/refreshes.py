@@ -32,9 +32,7 @@ def start(engine: Engine, tenant: TenantState, destination_id: int) -> int:
     }
     while len(refreshes) > KEEP:
         refreshes.pop(next(iter(refreshes)))
-    engine.scheduler.schedule(engine.settings.refresh_delay, JOB_KIND, {"tenant": tenant.key, "refresh_key": key})
-    if engine.settings.refresh_delay <= 0:
-        engine.scheduler.run_due()
+    engine.scheduler.run_later(engine.settings.refresh_delay, JOB_KIND, {"tenant": tenant.key, "refresh_key": key})
     return key
 
 

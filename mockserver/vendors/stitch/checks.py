@@ -11,19 +11,11 @@ from typing import Any
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
-from mockserver.engine.outcomes import CheckOutcome, classify
+from mockserver.engine.outcomes import CheckOutcome
 from mockserver.vendors.stitch.catalogue import DestinationType
 
 JOB_KIND = "stitch.check"
 HOST_FIELDS = ("host", "endpoint", "encryption_host", "jdbc_url")
-
-
-def decide(engine: Engine, tenant_key: str, record: dict[str, Any], dtype: DestinationType) -> CheckOutcome:
-    forced = engine.outcomes.take("stitch", tenant_key, record["id"])
-    if forced is not None:
-        return forced
-    secrets = [p.name for p in dtype.properties if p.is_credential]
-    return classify(record["properties"], HOST_FIELDS, secrets)
 
 
 def failure_message(outcome: CheckOutcome, record: dict[str, Any]) -> str:
@@ -41,7 +33,8 @@ def failure_message(outcome: CheckOutcome, record: dict[str, Any]) -> str:
 
 def start(engine: Engine, tenant_key: str, client_id: int, record: dict[str, Any], dtype: DestinationType) -> None:
     name = f"{client_id}.{record['id']}.check.{engine.random.uuid4()}"
-    outcome = decide(engine, tenant_key, record, dtype)
+    secrets = [p.name for p in dtype.properties if p.is_credential]
+    outcome = engine.outcomes.decide("stitch", tenant_key, record["id"], record["properties"], HOST_FIELDS, secrets)
     record["check_job_name"] = name
     record["last_check"] = {
         "name": name,
@@ -58,7 +51,7 @@ def start(engine: Engine, tenant_key: str, client_id: int, record: dict[str, Any
         "target_exit_status": None,
         "target_error_message": None,
     }
-    engine.scheduler.schedule(
+    engine.scheduler.run_later(
         engine.settings.check_delay,
         JOB_KIND,
         {

@@ -165,5 +165,3 @@ class StitchModel:
         if missing_required(dtype, record["properties"]):
             return
         checks.start(self.engine, tenant.key, tenant.attrs["stitch_client_id"], record, dtype)
-        if self.engine.settings.check_delay <= 0:
-            self.engine.scheduler.run_due()
