@@ -55,15 +55,21 @@ class VirtualClock(Clock):
         self.set(self._now + timedelta(seconds=seconds))
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is timezone.utc else moment.astimezone(timezone.utc)
+
+
+# Both formatters run on every request (journal, timestamps): f-strings, as strftime is ~4x slower.
 def iso_seconds(moment: datetime) -> str:
     """`2021-06-03T16:11:03Z`: Stitch and Portable's timestamp style."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = _utc(moment)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def iso_millis(moment: datetime) -> str:
     """`2023-07-22T23:42:47.239Z`: Census's timestamp style."""
-    moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    m = _utc(moment)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond // 1000:03d}Z"
 
 
 def parse_iso(value: str) -> datetime:

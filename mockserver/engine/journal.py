@@ -13,11 +13,13 @@ import itertools
 import re
 from collections import deque
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 MAX_BODY_BYTES = 64 * 1024  # a larger request body is journaled as a short note, not kept
 
 
+@lru_cache(maxsize=1024)  # the same few tokens call again and again; a hash per request adds up
 def fingerprint(token: str | None) -> str | None:
     if not token:
         return None

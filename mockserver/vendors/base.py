@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from aiohttp import web
@@ -124,6 +125,7 @@ SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key
 MASK = "********"
 
 
+@lru_cache(maxsize=4096)  # asked for every key of every journaled body; the names repeat
 def is_secret_name(name: str) -> bool:
     lowered = name.lower()
     return any(word in lowered for word in SECRET_WORDS)
