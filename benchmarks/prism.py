@@ -8,7 +8,6 @@ project keeps no copy of the vendor's document.
 from __future__ import annotations
 
 import http.client
-import os
 import shutil
 import socket
 import subprocess
@@ -87,10 +86,9 @@ class Prism:
         spec = Path(self._tmp.name) / "portable-create-destination.yaml"
         spec.write_text(extract_openapi(self.seed), encoding="utf-8")
         self.port = free_port()
-        env = dict(os.environ, NODE_ENV="production")
         self.process = subprocess.Popen(
             [str(binary), "mock", "-h", "127.0.0.1", "-p", str(self.port), "-v", "warn", str(spec)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         self._wait()
         return self
