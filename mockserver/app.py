@@ -12,6 +12,7 @@ from aiohttp import web
 
 from mockserver import request_keys as rk
 from mockserver.admin import Control, admin_middleware, setup_admin
+from mockserver.demo import with_demo_tenants
 from mockserver.dispatch import make_endpoint, make_not_found
 from mockserver.engine import Engine
 from mockserver.engine.journal import MAX_BODY_BYTES as JOURNAL_BODY_BYTES
@@ -43,6 +44,8 @@ def load_registry(names: tuple[str, ...]) -> SpecRegistry:
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
+    if settings.demo:
+        settings = with_demo_tenants(settings)  # the demo's tokens are declared tenants
     names = settings.vendors or tuple(VENDOR_MODULES)
     engine = Engine(settings)
     registry = load_registry(tuple(names))

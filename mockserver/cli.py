@@ -149,8 +149,16 @@ async def serve(settings: Settings) -> None:
     server = getattr(site, "_server", None)
     if server is not None and server.sockets:
         port = server.sockets[0].getsockname()[1]
+    demo = None
+    if settings.demo:
+        from mockserver.demo import banner, seed_demo
+
+        local = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        demo = banner(await seed_demo(app, f"http://{local}:{port}"))
     vendors = ", ".join(f"{name} ({' '.join(v.spec.prefixes)})" for name, v in app[VENDORS].items())
     print(f"mockserver {__version__} listening on http://{settings.host}:{port} serving {vendors}", flush=True)
+    if demo:
+        print(demo, flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
