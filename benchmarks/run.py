@@ -113,6 +113,7 @@ def memory(args: argparse.Namespace, gen: LoadGenerator) -> list[str]:
         final = samples[-1][1]
     lines = [f"Memory: RSS {samples[0][1]:.0f} MB after setup, {final:.0f} MB after {sent:,} requests "
              f"(peak {max(s[1] for s in samples):.0f} MB; mix: {', '.join(s.key for s in scenarios)})"]
+    lines.append("- RSS along the way (requests: MB): " + ", ".join(f"{n:,}: {mb:.0f}" for n, mb in samples))
     if sent < args.memory_requests:
         lines.append(f"- stopped at the time cap: {sent:,} of {args.memory_requests:,} requests")
     return lines + report.verdicts([("RSS after the memory run (MB)", final, TARGETS["memory_mb"], "max")])

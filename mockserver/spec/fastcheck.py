@@ -79,17 +79,33 @@ def compile_check(schema: Any, *, assert_formats: bool = False) -> Check:
     if len(checks) == 2:
         first, second = checks
         return lambda v: first(v) and second(v)
-    return lambda v: all(c(v) for c in checks)
+    chain = tuple(checks)
+
+    def every(v: Any) -> bool:
+        for c in chain:
+            if not c(v):
+                return False
+        return True
+
+    return every
+
+
+# The Python types JSON decoding produces for each JSON Schema type. `type(v) in ...` is exact:
+# bool is its own type, so it is never taken for an integer; a float 3.0 answers "maybe".
+PY_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,), "number": (int, float),
+    "boolean": (bool,), "null": (type(None),),
+}
 
 
 def _type(value: Any, schema: dict[str, Any], fmt: bool) -> Check:
     names = value if isinstance(value, list) else [value]
     if not all(isinstance(n, str) and n in TYPES for n in names):
         return _maybe
-    tests = [TYPES[n] for n in names]
-    if len(tests) == 1:
-        return tests[0]
-    return lambda v: any(t(v) for t in tests)
+    if len(names) == 1:
+        return TYPES[names[0]]
+    allowed = frozenset(t for n in names for t in PY_TYPES[n])
+    return lambda v: type(v) in allowed
 
 
 def _enum(value: Any, schema: dict[str, Any], fmt: bool) -> Check:
