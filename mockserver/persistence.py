@@ -31,6 +31,7 @@ from mockserver.engine import Engine
 log = logging.getLogger("mockserver.persistence")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MIN_POLL = 0.005  # seconds between looks at the change counter when the write delay is 0
 HandlerT = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -141,8 +142,9 @@ class StateSaver:
         await asyncio.wait_for(saved(), timeout)
 
     async def run(self) -> None:
+        pause = max(self.delay, MIN_POLL)  # a zero delay still must not spin the loop
         while True:
-            await asyncio.sleep(self.delay)
+            await asyncio.sleep(pause)
             try:
                 await self.save_if_changed()
             except OSError as exc:  # a full disk must not stop the server; say so and retry next window
