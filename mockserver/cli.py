@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -132,6 +133,15 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
+def tune_gc() -> None:
+    """Collector settings for a served process. Under load, full collections walking start-up objects
+    and stored records paused every request for up to 0.1 s (the p99). Start-up objects (specs,
+    catalogues, validators) live as long as the process, so they leave the collector's view, and
+    young collections run less often; reference counting still frees everything acyclic at once."""
+    gc.freeze()
+    gc.set_threshold(5000, 20, 10)
+
+
 async def serve(settings: Settings) -> None:
     from mockserver.app import VENDORS, create_app
     from mockserver.persistence import PersistenceError
@@ -143,6 +153,7 @@ async def serve(settings: Settings) -> None:
     except PersistenceError as exc:
         await runner.cleanup()
         raise SystemExit(f"mockserver: {exc}") from None
+    tune_gc()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     port = settings.port
