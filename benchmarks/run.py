@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # noqa: E402
 from loadgen import LoadGenerator, choose  # noqa: E402
 from scenarios import Scenario, all_scenarios, portable_create  # noqa: E402
-from server import Server, cold_starts, environment_note, load_average  # noqa: E402
+from server import Server, cold_starts, environment_note, machine_busy  # noqa: E402
 
 SERVER_ARGS = ("--check-delay", "0")
 TARGETS = {"get_rps": 10_000, "post_rps": 5_000, "p99_ms": 10.0, "cold_start_s": 0.5, "memory_mb": 150, "prism_ratio": 2.0}
@@ -151,10 +151,11 @@ def prism_side_by_side(args: argparse.Namespace, gen: LoadGenerator) -> list[str
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     gen = choose(args.python_loadgen, args.connections)
+    busy = machine_busy()
     header = ["## Machine", *report.machine(gen.name, environment_note()),
               f"- {args.connections} connections, {args.warmup:g} s warm-up, {args.duration:g} s measured per scenario",
-              f"- 1-minute load average before the run: {load_average():.2f}"
-              + (" (other processes were busy: expect lower figures)" if load_average() > 0.5 else ""), ""]
+              f"- CPU busy just before the run (all cores, 1 s): {busy:.0%}"
+              + (" -- other processes were busy: expect lower figures" if busy > 0.1 else ""), ""]
     print("\n".join(header), flush=True)
     sections: list[str] = []
     if not args.skip_throughput:

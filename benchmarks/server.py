@@ -156,12 +156,23 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-def load_average() -> float:
-    """The 1-minute load average: other busy processes make every figure here smaller."""
+def machine_busy(seconds: float = 1.0) -> float:
+    """Share of all cores busy over `seconds`, from /proc/stat: other work on the machine makes
+    every figure here smaller, so the report says how quiet it was just before the run."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return sum(values), idle
+
     try:
-        return os.getloadavg()[0]
-    except OSError:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
         return float("nan")
+    spent = total1 - total0
+    return 1.0 - (idle1 - idle0) / spent if spent else float("nan")
 
 
 def cold_starts(runs: int, args: tuple[str, ...] = ()) -> list[float]:
