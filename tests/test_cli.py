@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import urllib.request
 
+from process_support import call
 from stitch_support import SEED_V4_CREATE
-
-
-def call(url: str, method: str = "GET", body: object = None, token: str = "ac_cli") -> tuple[int, object]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as resp:
-        return resp.status, json.loads(resp.read())
 
 
 def test_serve_on_a_free_port_then_stop_cleanly():
@@ -33,7 +24,7 @@ def test_serve_on_a_free_port_then_stop_cleanly():
         assert match, line
         assert "stitch" in line
         base = match.group(1)
-        status, body = call(base + "/v4/destinations", "POST", SEED_V4_CREATE)
+        status, body = call(base + "/v4/destinations", "POST", SEED_V4_CREATE, token="ac_cli")
         assert status == 200 and body["report_card"]["current_step_type"] == "fully_configured"
         status, body = call(base + "/__admin/health")
         assert status == 200 and body["status"] == "ok"

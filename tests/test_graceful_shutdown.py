@@ -9,16 +9,9 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-
-def call(url: str, method: str = "GET", body: object = None, token: str = "ac_shutdown") -> tuple[int, object]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=20) as resp:
-        return resp.status, json.loads(resp.read())
+from process_support import call
 
 
 def test_in_flight_requests_finish_and_the_state_file_is_complete(tmp_path: Path) -> None:
