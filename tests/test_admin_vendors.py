@@ -121,7 +121,9 @@ async def test_declared_attributes_for_portable_and_census(make_mock):
     assert (answer.status, answer.body) == (403, {"message": NO_API})
     assert (await mock.get("/v2/destinations", token="pt-other")).status == 200
     assert (await mock.get("/api/v1/destinations", token="secret-token:cs-acme")).status == 200
-    assert mock.state()["vendors"]["census"]["tenants"]["cs-acme"]["attrs"] == {"workspace_name": "Acme Analytics"}
+    assert mock.state()["vendors"]["census"]["tenants"]["cs-acme"]["attrs"]["workspace_name"] == "Acme Analytics"
+    workspace = await mock.get("/api/v1/workspace", token="cs-acme")
+    assert workspace.body["data"]["name"] == "Acme Analytics"
 
 
 async def test_strict_auth_covers_every_vendor(make_mock):

@@ -19,7 +19,7 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
-from mockserver.vendors.census import checks, errors, refreshes
+from mockserver.vendors.census import checks, errors, refreshes, workspace
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
@@ -52,12 +52,13 @@ class CensusVendor(Vendor):
         engine.scheduler.register(checks.JOB_KIND, checks.make_runner(engine))
         engine.scheduler.register(refreshes.JOB_KIND, refreshes.make_runner(engine))
         self._secret_ids = {name: True for name in self.catalogue.secret_ids}
+        self._init_workspace = workspace.initialiser(engine)
 
     def authenticate(self, request: web.Request) -> TenantState:
         key = workspace_key(request)
         if not self.tenant_key(key):
             raise Unauthorized("empty workspace key")
-        return self.tenant_for(key)
+        return self.tenant_for(key, self._init_workspace)
 
     def tenant_key(self, token: str) -> str:
         return token[len(KEY_PREFIX) :] if token.startswith(KEY_PREFIX) else token

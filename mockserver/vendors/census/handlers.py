@@ -7,7 +7,7 @@ from typing import Any
 from yarl import URL
 
 from mockserver.vendors.base import Handler, Reply, RequestContext
-from mockserver.vendors.census import serializers
+from mockserver.vendors.census import serializers, workspace
 from mockserver.vendors.census.links import ConnectLinks
 from mockserver.vendors.census.models import CensusModel
 from mockserver.vendors.census.pagination import page_of
@@ -92,7 +92,11 @@ def build_handlers(model: CensusModel, links: ConnectLinks) -> dict[str, Handler
     def revoke_link(ctx: RequestContext) -> Reply:
         return _ok(link_view(ctx)(links.revoke(ctx.tenant, int(ctx.path["connect_link_id"]))))
 
+    def fetch_workspace(ctx: RequestContext) -> Reply:
+        return _ok(workspace.view(ctx.tenant))
+
     return {
+        "fetchAuthenticatedWorkspace": fetch_workspace,
         "listDestinations": list_destinations,
         "fetchDestination": get_destination,
         "createDestination": create_destination,
