@@ -193,10 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         import uvloop  # type: ignore[import-not-found]
 
-        runner = uvloop.run
+        run: Callable[..., Any] = uvloop.run
     except ImportError:
-        runner = asyncio.run
-    runner(serve(settings))
+        run = asyncio.run
+    run(serve(settings))
     return 0
 
 

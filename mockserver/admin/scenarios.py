@@ -23,7 +23,7 @@ def parse_forced(raw: Mapping[str, Any], vendors: Mapping[str, Vendor]) -> Force
     if unknown:
         raise AdminError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(FORCE_KEYS))}")
     vendor = raw.get("vendor")
-    if vendor not in vendors:
+    if not isinstance(vendor, str) or vendor not in vendors:
         raise AdminError(f"vendor is required and must be one of {', '.join(vendors)}")
     ok = raw.get("ok", False)
     if not isinstance(ok, bool):

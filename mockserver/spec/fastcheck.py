@@ -157,7 +157,7 @@ def _required(value: Any, schema: dict[str, Any], fmt: bool) -> Check:
     return lambda v: type(v) is not dict or all(n in v for n in names)  # noqa: E721
 
 
-def _bound(kind: type | tuple[type, ...], measure: Callable[[Any], Any], ok: Callable[[Any, Any], bool]) -> Callable[..., Check]:
+def _bound(kind: tuple[type, ...], measure: Callable[[Any], Any], ok: Callable[[Any, Any], bool]) -> Callable[..., Check]:
     def build(value: Any, schema: dict[str, Any], fmt: bool) -> Check:
         if type(value) not in (int, float):  # noqa: E721
             return _maybe

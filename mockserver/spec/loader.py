@@ -172,7 +172,7 @@ def _endpoint_operation(vendor: str, doc: dict[str, Any], source: str) -> Operat
             if arg.get("required"):
                 body_required.append(arg["name"])
     body = doc.get("body") or {}
-    body_schema = None
+    body_schema: dict[str, Any] | None = None
     if body_props:
         body_schema = {"type": "object", "properties": body_props, "required": body_required}
         if body.get("strict", False):

@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from aiohttp import web
-from multidict import MultiMapping
 
 from mockserver.engine import Engine
 from mockserver.engine.errors import DomainError, NotFound, Unauthorized
@@ -37,8 +36,8 @@ class RequestContext:
     operation: Operation
     engine: Engine
     tenant: TenantState
-    path: dict[str, str]
-    query: MultiMapping[str]
+    path: dict[str, Any]  # coerced to the types the spec declares
+    query: dict[str, Any]  # declared query parameters only, coerced; the raw ones are on `request`
     body: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -78,6 +78,7 @@ class CensusVendor(Vendor):
         inner = mask_secrets({k: v for k, v in creds.items() if k != "custom_headers"}, self._secret_ids)
         if "custom_headers" in creds:
             inner["custom_headers"] = masked_headers(creds["custom_headers"])
+        assert isinstance(connection, dict)  # implied by `creds` being a dict
         outer = mask_secrets({**body, "service_connection": {k: v for k, v in connection.items() if k != "credentials"}})
         outer["service_connection"]["credentials"] = inner
         return outer
