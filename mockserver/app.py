@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     if not engine.clock.virtual:
         app.cleanup_ctx.append(_run_scheduler)
     if settings.state_file:
-        app.cleanup_ctx.append(persistence_ctx(engine, settings.state_file, settings.state_write_delay, names))
+        app.cleanup_ctx.append(persistence_ctx(engine, settings.state_file, settings.state_write_delay, vendors))
     return app
 
 

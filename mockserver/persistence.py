@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 
 from aiohttp import web
 
@@ -27,6 +27,7 @@ from mockserver import jsonio, request_keys as rk
 from mockserver.admin.http import AdminError
 from mockserver.admin.state import replace_state
 from mockserver.engine import Engine
+from mockserver.vendors.base import Vendor
 
 log = logging.getLogger("mockserver.persistence")
 
@@ -107,13 +108,13 @@ class StateSaver:
         self.saves = 0
         self._saved = asyncio.Event()
 
-    def load(self, vendor_names: Iterable[str]) -> bool:
+    def load(self, vendors: Mapping[str, Vendor]) -> bool:
         """Load the file into the engine; False when there is no file yet."""
         raw = self.file.read()
         if raw is None:
             return False
         try:
-            replace_state(self.engine, raw, vendor_names)
+            replace_state(self.engine, raw, vendors)
         except AdminError as exc:
             raise PersistenceError(f"state file {self.file.path}: {exc}") from None
         self.saved_version = self.engine.version
@@ -154,15 +155,14 @@ class StateSaver:
 SAVER = web.AppKey("state_saver", StateSaver)
 
 
-def persistence_ctx(engine: Engine, path: str, delay: float, vendor_names: Iterable[str]) -> Callable[[web.Application], AsyncIterator[None]]:
+def persistence_ctx(engine: Engine, path: str, delay: float, vendors: Mapping[str, Vendor]) -> Callable[[web.Application], AsyncIterator[None]]:
     """The cleanup context: load before the server accepts requests, save while it runs and at the end."""
-    names = tuple(vendor_names)
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         state_file = StateFile(path)
         state_file.remove_stale_temporaries()
         saver = StateSaver(engine, state_file, delay)
-        saver.load(names)
+        saver.load(vendors)
         app[SAVER] = saver
         task = asyncio.create_task(saver.run())
         yield

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import copy
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from jsonschema import Draft202012Validator
 
 from mockserver.admin.http import AdminError
 from mockserver.engine import Engine
+from mockserver.engine.journal import masked
+from mockserver.spec.validation import errors_of
+from mockserver.vendors.base import Vendor
 
 
 @lru_cache(maxsize=8)
@@ -82,9 +85,34 @@ def problems_of(raw: Any, vendor_names: Iterable[str], job_kinds: Iterable[str])
     return problems[:10]
 
 
-def replace_state(engine: Engine, raw: Any, vendor_names: Iterable[str]) -> None:
+def unservable(engine: Engine, vendors: Mapping[str, Vendor]) -> list[str]:
+    """Records the vendors could not answer with, or not within their specs (empty when all can).
+
+    The outline check above cannot know what a vendor needs of its records; rendering each tenant's
+    records the way its handlers do, and holding the result to the spec, does.
+    """
+    problems: list[str] = []
+    for name, vendor in vendors.items():
+        answers = {op.operation_id: op.response_for(200) for op in vendor.spec.operations}
+        for key, tenant in engine.store.tenants(name).items():
+            where = f"vendors/{name}/tenants/{masked(key)}"
+            try:
+                for operation_id, body in vendor.probe(tenant):
+                    spec = answers[operation_id]
+                    found = errors_of(spec.validator, body) if spec is not None and spec.validator is not None else []
+                    if found:
+                        problems.append(f"{where}: a record would not answer {operation_id} as specified: {found[0]}")
+                        break
+            except Exception as exc:  # noqa: BLE001 - any failure means a record the vendor cannot serve
+                problems.append(f"{where}: a record cannot be served ({type(exc).__name__}: {exc})")
+            if len(problems) >= 10:
+                return problems
+    return problems
+
+
+def replace_state(engine: Engine, raw: Any, vendors: Mapping[str, Vendor]) -> None:
     """Load `raw` as the whole state, or raise AdminError and leave the current state as it was."""
-    problems = problems_of(raw, vendor_names, engine.scheduler.kinds())
+    problems = problems_of(raw, vendors, engine.scheduler.kinds())
     if problems:
         raise AdminError("not a state document: " + "; ".join(problems))
     previous = engine.export()
@@ -93,3 +121,7 @@ def replace_state(engine: Engine, raw: Any, vendor_names: Iterable[str]) -> None
     except (ValueError, KeyError, TypeError) as exc:
         engine.load(previous)
         raise AdminError(f"state not loaded: {exc}") from None
+    problems = unservable(engine, vendors)
+    if problems:
+        engine.load(previous)
+        raise AdminError("state not loaded: " + "; ".join(problems))

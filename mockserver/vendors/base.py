@@ -12,7 +12,7 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from aiohttp import web
 
@@ -89,6 +89,11 @@ class Vendor:
     def mask(self, operation: Operation, body: Any) -> Any:
         """The request body as the journal may keep it: secrets replaced. Default: by field name."""
         return mask_secrets(body)
+
+    def probe(self, tenant: TenantState) -> Iterable[tuple[str, Any]]:
+        """Every record of a tenant rendered as its handlers would, each with the id of an operation
+        whose 200 answer it must fit. Used to refuse a loaded state that could not be served."""
+        return ()
 
     def export_settings(self) -> dict[str, Any]:
         return {}

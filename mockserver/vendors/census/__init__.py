@@ -8,9 +8,10 @@ prints on them; `abc` and `secret-token:abc` are one workspace. Any non-empty ke
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from aiohttp import web
+from yarl import URL
 
 from mockserver.engine import Engine
 from mockserver.engine.errors import DomainError, Unauthorized
@@ -19,7 +20,7 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
-from mockserver.vendors.census import checks, errors, refreshes, workspace
+from mockserver.vendors.census import checks, errors, refreshes, serializers, workspace
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
@@ -48,7 +49,8 @@ class CensusVendor(Vendor):
         super().__init__(engine, settings, spec)
         self.catalogue = Catalogue.load(fixtures_dir() / "census")
         self.model = CensusModel(engine, self.catalogue)
-        self.handlers = build_handlers(self.model, ConnectLinks(engine, self.catalogue))
+        self.links = ConnectLinks(engine, self.catalogue)
+        self.handlers = build_handlers(self.model, self.links)
         engine.scheduler.register(checks.JOB_KIND, checks.make_runner(engine))
         engine.scheduler.register(refreshes.JOB_KIND, refreshes.make_runner(engine))
         self._secret_ids = {name: True for name in self.catalogue.secret_ids}
@@ -65,6 +67,16 @@ class CensusVendor(Vendor):
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)
+
+    def probe(self, tenant: TenantState) -> Iterable[tuple[str, Any]]:
+        yield "fetchAuthenticatedWorkspace", {"status": "success", "data": workspace.view(tenant)}
+        for record in self.model.destinations(tenant):
+            yield "fetchDestination", {"status": "success", "data": serializers.destination(record, self.model.connector_of(record))}
+        for refresh in tenant.collection("refreshes").values():
+            yield "fetchDestinationObjectsRefreshStatus", {"status": refreshes.status(tenant, refresh["destination_id"], refresh["id"])}
+        now, origin = self.engine.clock.now(), URL("http://127.0.0.1")
+        for link in self.links.all(tenant):
+            yield "fetchDestinationConnectLink", {"status": "success", "data": serializers.connect_link(link, now, origin)}
 
     def mask(self, operation: Operation, body: Any) -> Any:
         """Password-type credentials (and secret custom headers) never reach the journal."""

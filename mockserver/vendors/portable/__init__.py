@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from aiohttp import web
 
@@ -13,7 +13,7 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, bearer_token, mask_secrets
-from mockserver.vendors.portable import errors
+from mockserver.vendors.portable import errors, serializers
 from mockserver.vendors.portable.catalogue import Catalogue
 from mockserver.vendors.portable.handlers import build_handlers
 from mockserver.vendors.portable.models import PortableModel
@@ -49,6 +49,10 @@ class PortableVendor(Vendor):
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)
+
+    def probe(self, tenant: TenantState) -> Iterable[tuple[str, Any]]:
+        records = self.model.destinations(tenant)
+        yield "listDestinations", {"data": [serializers.destination(r, self.model.spec_of(r)) for r in records]}
 
     def mask(self, operation: Operation, body: Any) -> Any:
         """PASSWORD properties of any spec (and secret-looking names) never reach the journal."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from aiohttp import web
 
@@ -13,7 +13,7 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import MASK, Reply, Vendor, bearer_token, mask_secrets
-from mockserver.vendors.stitch import checks, errors
+from mockserver.vendors.stitch import checks, errors, serializers
 from mockserver.vendors.stitch.catalogue import Catalogue
 from mockserver.vendors.stitch.handlers import build_handlers
 from mockserver.vendors.stitch.models import StitchModel
@@ -35,6 +35,15 @@ class StitchVendor(Vendor):
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)
+
+    def probe(self, tenant: TenantState) -> Iterable[tuple[str, Any]]:
+        records = self.model.destinations(tenant)
+        client_id = tenant.attrs["stitch_client_id"]
+        yield "list-destinations-v4", [serializers.destination_v4(r, self.model.dtype_of(r), client_id) for r in records]
+        yield "list-destinations-v3", [serializers.destination_v3(r, self.model.dtype_of(r)) for r in records]
+        for record in records:
+            if record["last_check"] is not None:
+                yield "get-destination-last-connection-check", serializers.connection_check(record["last_check"])
 
     def mask(self, operation: Operation, body: Any) -> Any:
         return mask_secrets(body, self._credential_names) if body is not None else None
