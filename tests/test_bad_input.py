@@ -88,3 +88,33 @@ async def test_unknown_query_parameters_are_ignored(mock, vendor):
 
 async def test_stitch_refuses_unknown_query_parameters(mock):
     await refused(mock, "GET", "/v4/destinations", {400}, token=TOKEN, params={"colour": "blue"})
+
+
+def _spellings(real_id: int) -> list[str]:
+    """Ways to write an existing id that Python's int() accepts but no vendor does."""
+    digits = str(real_id)
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in digits)
+    return [f"{digits[:1]}_{digits[1:]}", f"%2B{digits}", f"%20{digits}", f"{digits}%20", arabic_indic, f"{digits}.0"]
+
+
+@pytest.mark.parametrize("vendor", sorted(CASES))
+async def test_an_existing_id_spelled_otherwise_names_nothing(mock, vendor):
+    case = CASES[vendor]
+    created = case.unwrap((await mock.post(case.collection, case.create_body, token=TOKEN)).body)
+    item = f"{case.collection}/{created['id']}"
+    assert (await mock.request(case.update_method, item, token=TOKEN, json_body=case.update_body("ok"))).status == 200
+    for spelling in _spellings(created["id"]):
+        path = f"{case.collection}/{spelling}"
+        await refused(mock, case.update_method, path, {400, 404}, token=TOKEN, json_body=case.update_body("other"))
+        await refused(mock, "DELETE", path, {400, 404}, token=TOKEN)
+    listed = case.unwrap((await mock.get(case.collection, token=TOKEN)).body)
+    assert [case.marker(d) for d in listed] == ["ok"]
+
+
+async def test_unicode_digits_do_not_pass_a_digits_pattern(mock):
+    from stitch_support import SEED_V4_CREATE
+
+    body = {**SEED_V4_CREATE, "properties": {**SEED_V4_CREATE["properties"], "port": "\u0665\u0664\u0663\u0662"}}
+    answer = await refused(mock, "POST", "/v4/destinations", {400}, token=TOKEN, json_body=body)
+    assert answer.body["data"]["bad_properties"] == ["port"]
+    await refused(mock, "GET", "/v4/destinations", {400}, token=TOKEN, params={"destination_id": "\u0663"})

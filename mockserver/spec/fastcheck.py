@@ -168,7 +168,7 @@ def _bound(kind: tuple[type, ...], measure: Callable[[Any], Any], ok: Callable[[
 
 def _pattern(value: Any, schema: dict[str, Any], fmt: bool) -> Check:
     try:
-        regex = re.compile(value)
+        regex = re.compile(value, re.ASCII)  # as validation.ecma_regex: JSON Schema's `\d` is [0-9]
     except (re.error, TypeError):
         return _maybe
     return lambda v: type(v) is not str or regex.search(v) is not None  # noqa: E721

@@ -12,9 +12,10 @@ import json
 import re
 import weakref
 from datetime import datetime
-from typing import Any, Iterable
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
@@ -66,6 +67,23 @@ def _is_uri(value: object) -> bool:
     return not isinstance(value, str) or bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$", value))
 
 
+@lru_cache(maxsize=None)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as JSON Schema reads it (ECMA-262): `\\d` and `\\w` are ASCII only.
+
+    Python's `re` lets `\\d` match any Unicode digit, so `^\\d+$` would pass `٥٤٣٢` as a port and an
+    id like `٣٣٧٦٥٨` would reach `int()`; every vendor here (and JSON Schema itself) means [0-9]."""
+    return re.compile(pattern, re.ASCII)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+SchemaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 # Validator -> its compiled fast check (fastcheck.py), by id: jsonschema validators are unhashable.
 # weakref.finalize drops an entry when its validator goes, so an id is never read after reuse.
 _fast_checks: dict[int, Check] = {}
@@ -98,9 +116,9 @@ def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False, chec
     if not check_on_first_use:
         check_schema_once(schema)
     if assert_formats:
-        validator = Draft202012Validator(schema, format_checker=format_checker)
+        validator = SchemaValidator(schema, format_checker=format_checker)
     else:
-        validator = Draft202012Validator(schema)
+        validator = SchemaValidator(schema)
     key = id(validator)
     _fast_checks[key] = compile_check(schema, assert_formats=assert_formats)
     weakref.finalize(validator, _fast_checks.pop, key, None)
