@@ -16,6 +16,7 @@ from mockserver import jsonio, request_keys as rk
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.journal import JournalEntry, fingerprint, masked
+from mockserver.vendors.base import mask_secrets
 
 access_log = logging.getLogger("mockserver.access")
 
@@ -46,7 +47,7 @@ def journal_middleware(engine: Engine, mask: Callable[[web.Request], object]) ->
                         vendor=vendor,
                         method=request.method,
                         path=request.path,
-                        query=dict(request.query),
+                        query=mask_secrets(dict(request.query)) if request.query else {},  # `?api_key=` too
                         status=status,
                         duration_ms=round(duration, 3),
                         operation_id=request.get(rk.OPERATION),

@@ -191,3 +191,10 @@ async def test_a_large_body_is_journaled_as_a_note(mock):
     await mock.post("/v4/destinations", big, token="tok-a")
     entry = (await listed(mock))["requests"][0]
     assert entry["request_body"].startswith("<") and entry["request_body"].endswith(" bytes, not kept>")
+
+
+async def test_secrets_in_query_strings_are_masked(mock):
+    await mock.get("/api/v1/destinations", token="secret-token:q", params={"api_key": "sekrit-value", "page": "1"})
+    (entry,) = (await mock.get("/__admin/requests")).body["requests"]
+    assert entry["query"] == {"api_key": "********", "page": "1"}
+    assert "sekrit-value" not in (await mock.get("/__admin/requests")).text
