@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,16 @@ class Connector:
     objects: tuple[dict[str, Any], ...]
     system_details: dict[str, dict[str, str]]
     served: dict[str, Any]
+
+    @cached_property
+    def answer(self) -> dict[str, Any]:
+        """As the fixture has it, built once; each field's `placeholder` is also sent as `placholder`,
+        the key the vendor's spec and docs spell (clients generated from that spec read the misspelt one)."""
+        fields = [
+            {**field, "placholder": field["placeholder"]} if "placeholder" in field else dict(field)
+            for field in self.served["configuration_fields"]["fields"]
+        ]
+        return {**self.served, "configuration_fields": {"fields": fields}}
 
     def field(self, field_id: str) -> ConfigField | None:
         return next((f for f in self.fields if f.id == field_id), None)

@@ -27,17 +27,7 @@ def destination(record: dict[str, Any], connector: Connector) -> dict[str, Any]:
 
 
 def connector(entry: Connector) -> dict[str, Any]:
-    """As the fixture has it; each field's `placeholder` is also sent as `placholder`, the key the
-    vendor's spec and docs spell (clients generated from that spec read the misspelt one)."""
-    served = dict(entry.served)
-    fields = []
-    for field in served["configuration_fields"]["fields"]:
-        field = dict(field)
-        if "placeholder" in field:
-            field["placholder"] = field["placeholder"]
-        fields.append(field)
-    served["configuration_fields"] = {"fields": fields}
-    return served
+    return entry.answer
 
 
 def connect_link(link: dict[str, Any], now: datetime, base: URL) -> dict[str, Any]:

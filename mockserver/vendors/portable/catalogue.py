@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,21 @@ class DestinationSpec:
                 return prop
         return None
 
-    @property
+    # Specs never change while serving, so their answers are built once (they are in every answer).
+    @cached_property
     def secret_names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.properties if p.secret)
 
     def summary(self) -> dict[str, Any]:
         """The list endpoint's shape: the seed's DestinationSpecSummary."""
+        return self._summary
+
+    def to_json(self) -> dict[str, Any]:
+        """The full DestinationSpec: the summary plus instructions and property definitions."""
+        return self._full
+
+    @cached_property
+    def _summary(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "displayName": self.display_name,
@@ -64,10 +74,10 @@ class DestinationSpec:
             "lifecycle": self.lifecycle,
         }
 
-    def to_json(self) -> dict[str, Any]:
-        """The full DestinationSpec: the summary plus instructions and property definitions."""
+    @cached_property
+    def _full(self) -> dict[str, Any]:
         return {
-            **self.summary(),
+            **self._summary,
             "instructions": self.instructions,
             "propertyDefinitions": [p.to_json() for p in self.properties],
         }
