@@ -16,7 +16,8 @@ from mockserver.admin.scenarios import forced_to_json, parse_forced
 from mockserver.admin.state import replace_state
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
-from mockserver.engine.faults import FaultRule, FaultRuleError
+from mockserver.engine.faults import FaultRule
+from mockserver.engine.fields import FieldError
 from mockserver.vendors.base import Vendor
 
 MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600
@@ -128,7 +129,7 @@ class Control:
     def add_fault(self, raw: Any) -> dict[str, Any]:
         try:
             rule = FaultRule.from_json(raw)
-        except FaultRuleError as exc:
+        except FieldError as exc:
             raise AdminError(str(exc)) from None
         self._vendor(rule.vendor, required=False)
         return self.engine.faults.add(rule).to_json()

@@ -20,8 +20,9 @@ from typing import Any, Mapping
 
 from mockserver.admin.http import AdminError
 from mockserver.engine.clock import iso_millis
-from mockserver.engine.faults import METHODS
-from mockserver.engine.journal import JournalFilter, fingerprint, glob_regex
+from mockserver.engine import fields
+from mockserver.engine.fields import FieldError
+from mockserver.engine.journal import JournalFilter, fingerprint
 from mockserver.vendors.base import Vendor
 
 FILTER_KEYS = ("vendor", "method", "path", "path_regex", "status", "token", "tenant", "since", "after_id", "operation_id")
@@ -29,26 +30,28 @@ DEFAULT_LIMIT = 100
 
 
 def parse_filter(raw: Mapping[str, Any], vendors: Mapping[str, Vendor], *, allow: tuple[str, ...] = ()) -> JournalFilter:
+    try:
+        return _parse_filter(raw, vendors, allow)
+    except FieldError as exc:
+        raise AdminError(str(exc)) from None
+
+
+def _parse_filter(raw: Mapping[str, Any], vendors: Mapping[str, Vendor], allow: tuple[str, ...]) -> JournalFilter:
     unknown = sorted(set(raw) - set(FILTER_KEYS) - set(allow))
     if unknown:
         raise AdminError(f"unknown filter(s) {', '.join(unknown)}; known: {', '.join(FILTER_KEYS + allow)}")
-    vendor = _text(raw, "vendor")
+    vendor = fields.optional_text(raw, "vendor")
     if vendor is not None and vendor not in vendors:
         raise AdminError(f"unknown vendor {vendor!r}; known: {', '.join(vendors)}")
-    method = _text(raw, "method")
-    if method is not None and method.upper() not in METHODS:
-        raise AdminError(f"method must be one of {', '.join(METHODS)}")
-    if raw.get("path") is not None and raw.get("path_regex") is not None:
-        raise AdminError("give path (a glob) or path_regex, not both")
     return JournalFilter(
         vendor=vendor,
-        method=method.upper() if method else None,
-        path=_path_pattern(raw),
+        method=fields.method(raw),
+        path=fields.path_pattern(raw),
         status=_status_range(raw.get("status")),
         tenants=_tenants(raw, vendor, vendors),
         since=_since(raw.get("since")),
         after_id=whole_number(raw.get("after_id"), "after_id"),
-        operation_id=_text(raw, "operation_id"),
+        operation_id=fields.optional_text(raw, "operation_id"),
     )
 
 
@@ -68,28 +71,6 @@ def whole_number(raw: Any, name: str) -> int | None:
     raise AdminError(f"{name} must be a whole number of 0 or more")
 
 
-def _text(raw: Mapping[str, Any], name: str) -> str | None:
-    value = raw.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise AdminError(f"{name} must be a non-empty string")
-    return value
-
-
-def _path_pattern(raw: Mapping[str, Any]) -> re.Pattern[str] | None:
-    glob = _text(raw, "path")
-    if glob is not None:
-        return glob_regex(glob)
-    regex = _text(raw, "path_regex")
-    if regex is None:
-        return None
-    try:
-        return re.compile(regex)
-    except re.error as exc:
-        raise AdminError(f"path_regex does not compile: {exc}") from None
-
-
 def _status_range(raw: Any) -> tuple[int, int] | None:
     if raw is None:
         return None
@@ -105,8 +86,8 @@ def _status_range(raw: Any) -> tuple[int, int] | None:
 
 
 def _tenants(raw: Mapping[str, Any], vendor: str | None, vendors: Mapping[str, Vendor]) -> frozenset[str] | None:
-    token = _text(raw, "token")
-    tenant = _text(raw, "tenant")
+    token = fields.optional_text(raw, "token")
+    tenant = fields.optional_text(raw, "tenant")
     if token is not None and tenant is not None:
         raise AdminError("give token or tenant (its fingerprint), not both")
     if tenant is not None:

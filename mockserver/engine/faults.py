@@ -18,14 +18,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from mockserver.engine.journal import glob_regex
-
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+from mockserver.engine.fields import FieldError, method, optional_text, path_pattern
 MAX_LATENCY_MS = 60_000
 RULE_KEYS = {"vendor", "method", "path", "path_regex", "probability", "count", "latency_ms", "status", "drop", "message"}
 
 
-class FaultRuleError(ValueError):
+class FaultRuleError(FieldError):
     """The rule as given cannot be used; the message says which field and why."""
 
 
@@ -53,26 +51,18 @@ class FaultRule:
         if unknown:
             raise FaultRuleError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(RULE_KEYS))}")
         rule = cls(
-            vendor=_optional_str(raw, "vendor"),
-            method=_method(raw.get("method")),
-            path=_optional_str(raw, "path"),
-            path_regex=_optional_str(raw, "path_regex"),
+            vendor=optional_text(raw, "vendor"),
+            method=method(raw),
+            path=optional_text(raw, "path"),
+            path_regex=optional_text(raw, "path_regex"),
             probability=_probability(raw.get("probability", 1.0)),
             remaining=_count(raw.get("count")),
             latency_ms=_latency(raw.get("latency_ms")),
             status=_status(raw.get("status")),
             drop=_bool(raw, "drop"),
-            message=_optional_str(raw, "message"),
+            message=optional_text(raw, "message"),
         )
-        if rule.path is not None and rule.path_regex is not None:
-            raise FaultRuleError("give path (a glob) or path_regex, not both")
-        if rule.path is not None:
-            rule._pattern = glob_regex(rule.path)
-        elif rule.path_regex is not None:
-            try:
-                rule._pattern = re.compile(rule.path_regex)
-            except re.error as exc:
-                raise FaultRuleError(f"path_regex does not compile: {exc}") from None
+        rule._pattern = path_pattern(raw)
         if rule.status is not None and rule.drop:
             raise FaultRuleError("a rule either forces a status or drops the connection, not both")
         if rule.status is None and not rule.drop and rule.latency_ms is None:
@@ -166,28 +156,11 @@ class FaultBook:
 
 # -- field parsing: each says what it wants when it gets something else ---------------------------
 
-def _optional_str(raw: Mapping[str, Any], name: str) -> str | None:
-    value = raw.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise FaultRuleError(f"{name} must be a non-empty string")
-    return value
-
-
 def _bool(raw: Mapping[str, Any], name: str) -> bool:
     value = raw.get(name, False)
     if not isinstance(value, bool):
         raise FaultRuleError(f"{name} must be true or false")
     return value
-
-
-def _method(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or value.upper() not in METHODS:
-        raise FaultRuleError(f"method must be one of {', '.join(METHODS)}")
-    return value.upper()
 
 
 def _number(value: Any) -> bool:

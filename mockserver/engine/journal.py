@@ -7,7 +7,6 @@ of it, so a test can still ask "what did this token do?" by fingerprinting its o
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import itertools
 import re
@@ -85,11 +84,6 @@ class Journal:
 
     def count(self, where: "JournalFilter") -> int:
         return sum(1 for e in self._entries if where.matches(e))
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A shell-style glob as a regex; `*` also crosses `/`, so `/v4/*` covers every path below /v4."""
-    return re.compile(fnmatch.translate(pattern))
 
 
 @dataclass(frozen=True)
