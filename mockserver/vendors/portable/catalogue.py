@@ -1,4 +1,9 @@
-"""Portable's destination specs (fixtures/portable/destination-specs.yaml), read once at start-up."""
+"""Portable's spec catalogues, read once at start-up: destination specs
+(fixtures/portable/destination-specs.yaml) and source specs (fixtures/portable/source-specs.yaml).
+
+Both kinds share one shape (the seed's DestinationSpec); a source spec adds its authentication type
+and, for flow runs only, the names of the resources (tables) a run extracts.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from mockserver.spec.documents import load_yaml_documents
 
 PROPERTY_TYPES = ("STRING", "PASSWORD", "TEXT", "NUMBER", "BOOLEAN", "DATE", "DATETIME", "TIME")
 LIFECYCLES = ("ALPHA", "BETA", "STABLE", "DEPRECATED")
+AUTHENTICATION_TYPES = ("NONE", "BASIC", "TOKEN", "AUTH_CODE", "CLIENT_CREDENTIALS", "FETCH_CREDENTIALS", "OIDC")
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class PropertyDefinition:
 
 
 @dataclass(frozen=True)
-class DestinationSpec:
+class Spec:
     name: str
     display_name: str
     website: str
@@ -44,6 +50,9 @@ class DestinationSpec:
     lifecycle: str
     instructions: str
     properties: tuple[PropertyDefinition, ...]
+    kind: str = "destination"  # "destination" or "source": how messages name the spec
+    authentication_type: str | None = None  # source specs only
+    resources: tuple[str, ...] = ()  # source specs only; not served, named by flow run attempts
 
     def definition(self, name: str) -> PropertyDefinition | None:
         for prop in self.properties:
@@ -66,13 +75,16 @@ class DestinationSpec:
 
     @cached_property
     def _summary(self) -> dict[str, Any]:
-        return {
+        summary = {
             "name": self.name,
             "displayName": self.display_name,
             "website": self.website,
             "tagLine": self.tag_line,
             "lifecycle": self.lifecycle,
         }
+        if self.authentication_type is not None:
+            summary["authenticationType"] = self.authentication_type
+        return summary
 
     @cached_property
     def _full(self) -> dict[str, Any]:
@@ -83,12 +95,15 @@ class DestinationSpec:
         }
 
 
+DestinationSpec = Spec  # the seed's name for the shape both kinds share
+
+
 class Catalogue:
-    def __init__(self, specs: list[DestinationSpec]) -> None:
+    def __init__(self, specs: list[Spec]) -> None:
         self._specs = {s.name: s for s in specs}
         self.ordered = tuple(specs)
 
-    def get(self, name: str) -> DestinationSpec | None:
+    def get(self, name: str) -> Spec | None:
         return self._specs.get(name)
 
     @property
@@ -97,7 +112,7 @@ class Catalogue:
         return frozenset().union(*(s.secret_names for s in self.ordered))
 
     @classmethod
-    def load(cls, path: Path) -> "Catalogue":
+    def load(cls, path: Path, kind: str = "destination") -> "Catalogue":
         (raw,) = load_yaml_documents(path)
         specs = []
         for entry in raw["specs"]:
@@ -110,8 +125,11 @@ class Catalogue:
                     raise ValueError(f"{path}: {entry['name']}.{prop.name} has unknown type {prop.type}")
             if entry["lifecycle"] not in LIFECYCLES:
                 raise ValueError(f"{path}: {entry['name']} has unknown lifecycle {entry['lifecycle']}")
+            auth = entry.get("authenticationType")
+            if (auth is None) != (kind == "destination") or (auth is not None and auth not in AUTHENTICATION_TYPES):
+                raise ValueError(f"{path}: {entry['name']} has authentication type {auth!r}")
             specs.append(
-                DestinationSpec(
+                Spec(
                     name=entry["name"],
                     display_name=entry["displayName"],
                     website=entry["website"],
@@ -119,6 +137,9 @@ class Catalogue:
                     lifecycle=entry["lifecycle"],
                     instructions=entry["instructions"].rstrip("\n"),
                     properties=props,
+                    kind=kind,
+                    authentication_type=auth,
+                    resources=tuple(entry.get("resources") or ()),
                 )
             )
         return cls(specs)

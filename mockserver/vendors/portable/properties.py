@@ -1,4 +1,4 @@
-"""How Portable destination property values are accepted, checked and stored.
+"""How Portable destination and source property values are accepted, checked and stored.
 
 The seed types property values as strings, but marks them `x-go-type: any`: the vendor's server
 takes any JSON value. The mock accepts strings, numbers and booleans, stores every value as a
@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from mockserver.engine.errors import Invalid
 from mockserver.vendors.base import MASK
-from mockserver.vendors.portable.catalogue import DestinationSpec, PropertyDefinition
+from mockserver.vendors.portable.catalogue import PropertyDefinition, Spec
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -81,7 +81,7 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def resolve(spec: DestinationSpec, given: dict[str, Any], current: dict[str, str]) -> dict[str, str]:
+def resolve(spec: Spec, given: dict[str, Any], current: dict[str, str]) -> dict[str, str]:
     """The stored properties after merging `given` into `current`, sorted by name (as Go maps encode).
 
     Raises Invalid naming every problem (unknown names, values of the wrong type, required
@@ -93,7 +93,7 @@ def resolve(spec: DestinationSpec, given: dict[str, Any], current: dict[str, str
     unknown = [name for name in given if spec.definition(name) is None]
     if unknown:
         noun = "property" if len(unknown) == 1 else "properties"
-        problems.append(f'unknown {noun} {_quoted(unknown)} for destination spec "{spec.name}"')
+        problems.append(f'unknown {noun} {_quoted(unknown)} for {spec.kind} spec "{spec.name}"')
     for name, raw in given.items():
         definition = spec.definition(name)
         if definition is None:
@@ -113,7 +113,7 @@ def resolve(spec: DestinationSpec, given: dict[str, Any], current: dict[str, str
     missing = [p.name for p in spec.properties if p.required and p.name not in values and p.name not in wrong]
     if missing:
         noun = "property" if len(missing) == 1 else "properties"
-        problems.append(f'missing required {noun} {_quoted(missing)} for destination spec "{spec.name}"')
+        problems.append(f'missing required {noun} {_quoted(missing)} for {spec.kind} spec "{spec.name}"')
     if problems:
         raise Invalid("; ".join(problems), code="properties", problems=problems)
     return dict(sorted(values.items()))

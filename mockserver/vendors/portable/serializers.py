@@ -1,20 +1,21 @@
-"""Portable-shaped JSON for destinations: the full spec embedded, PASSWORD values masked."""
+"""Portable-shaped JSON for stored records: destinations and sources with their full spec embedded
+and PASSWORD values masked, flows, run attempts, and the status of a flow's latest attempt."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mockserver.vendors.base import MASK
-from mockserver.vendors.portable.catalogue import DestinationSpec
+from mockserver.vendors.portable.catalogue import Spec
 
 
-def visible_properties(values: dict[str, str], spec: DestinationSpec) -> dict[str, str]:
+def visible_properties(values: dict[str, str], spec: Spec) -> dict[str, str]:
     """Every stored property, PASSWORD ones as `********` (Portable never returns them)."""
     secret = spec.secret_names
     return {name: (MASK if name in secret else value) for name, value in values.items()}
 
 
-def destination(record: dict[str, Any], spec: DestinationSpec) -> dict[str, Any]:
+def destination(record: dict[str, Any], spec: Spec) -> dict[str, Any]:
     return {
         "id": record["id"],
         "displayName": record["displayName"],
@@ -22,4 +23,67 @@ def destination(record: dict[str, Any], spec: DestinationSpec) -> dict[str, Any]
         "properties": visible_properties(record["properties"], spec),
         "createdAt": record["createdAt"],
         "updatedAt": record["updatedAt"],
+    }
+
+
+def source(record: dict[str, Any], spec: Spec) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "displayName": record["displayName"],
+        "sourceSpec": spec.to_json(),
+        "properties": visible_properties(record["properties"], spec),
+        "createdAt": record["createdAt"],
+        "updatedAt": record["updatedAt"],
+    }
+
+
+def flow(record: dict[str, Any]) -> dict[str, Any]:
+    """Exactly one of `frequency` and `cron`, as in Portable's two flow examples."""
+    body = {
+        "id": record["id"],
+        "displayName": record["displayName"],
+        "source": record["source"],
+        "destination": record["destination"],
+    }
+    if record.get("cron"):
+        body["cron"] = record["cron"]
+    else:
+        body["frequency"] = record["frequency"]
+    return body
+
+
+def run_attempt(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "flow": record["flow"],
+        "trigger": record["trigger"],
+        "lifecycle": record["lifecycle"],
+        "disposition": record["disposition"],
+        "resources": [dict(r) for r in record["resources"]],
+        "errors": list(record["errors"]) if record["errors"] is not None else None,
+        "completedAt": record["completedAt"],
+        "createdAt": record["createdAt"],
+    }
+
+
+def flow_status(flow_id: int, latest: dict[str, Any] | None) -> dict[str, Any]:
+    """The latest attempt as GET /v2/flows/{id}/status shows it (unwrapped; `id` is the flow's).
+    A flow that never ran is NOT_RUNNING / NONE with nothing else to say."""
+    if latest is None:
+        return {
+            "id": flow_id,
+            "lifecycle": "NOT_RUNNING",
+            "disposition": "NONE",
+            "resources": None,
+            "errors": None,
+            "completedAt": None,
+        }
+    resources = [{**r, "errors": []} for r in latest["resources"]]
+    return {
+        "id": flow_id,
+        "lifecycle": latest["lifecycle"],
+        "disposition": latest["disposition"],
+        "resources": resources or None,
+        "errors": list(latest["errors"]) if latest["errors"] is not None else None,
+        "completedAt": latest["completedAt"],
     }
