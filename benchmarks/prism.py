@@ -72,10 +72,12 @@ def free_port() -> int:
 
 
 class Prism:
-    """A running `prism mock` on loopback, quiet logging (`-v warn`), as the anchors measured it."""
+    """A running `prism mock` on loopback; `verbose` None is Prism's default logging (info, a line
+    per request), "warn" the quiet setting."""
 
-    def __init__(self, seed: Path) -> None:
+    def __init__(self, seed: Path, verbose: str | None = "warn") -> None:
         self.seed = seed
+        self.verbose = verbose
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -87,7 +89,7 @@ class Prism:
         spec.write_text(extract_openapi(self.seed), encoding="utf-8")
         self.port = free_port()
         self.process = subprocess.Popen(
-            [str(binary), "mock", "-h", "127.0.0.1", "-p", str(self.port), "-v", "warn", str(spec)],
+            [str(binary), "mock", "-h", "127.0.0.1", "-p", str(self.port), *(("-v", self.verbose) if self.verbose else ()), str(spec)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         self._wait()

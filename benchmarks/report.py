@@ -82,3 +82,49 @@ def verdicts(checks: list[tuple[str, float, float, str]]) -> list[str]:
             gap = (target / value if kind == "min" else value / target) if value else float("inf")
             out.append(f"- {name}: {value:,.2f} (target {'>=' if kind == 'min' else '<='} {target:,}) MISSED by {gap:.2f}x")
     return out
+
+
+@dataclass
+class Ratio:
+    """One goal of the run: `ours` against `theirs`, both measured in this run, side by side."""
+
+    name: str
+    ours: float
+    theirs: float
+    unit: str  # "req/s", "s", "MB"
+    goal: float
+    kind: str  # "min": ours/theirs must be at least goal; "max": at most goal
+    note: str = ""
+
+    @property
+    def value(self) -> float:
+        return self.ours / self.theirs if self.theirs else float("nan")
+
+    @property
+    def met(self) -> bool:
+        v = self.value
+        return v >= self.goal if self.kind == "min" else v <= self.goal
+
+    def verdict(self) -> str:
+        if self.met:
+            return "met"
+        v = self.value
+        gap = (self.goal / v if self.kind == "min" else v / self.goal) if v else float("inf")
+        return f"**missed by {gap:.2f}x**"
+
+
+def _figure(value: float, unit: str) -> str:
+    if unit == "req/s":
+        return f"{value:,.0f} req/s"
+    if unit == "s":
+        return f"{value:.3f} s"
+    return f"{value:,.0f} {unit}"
+
+
+def ratio_table(ratios: list[Ratio]) -> list[str]:
+    out = ["| ratio | ours | against | ratio | goal | verdict |", "|---|---:|---:|---:|---|---|"]
+    for r in ratios:
+        sign = ">=" if r.kind == "min" else "<="
+        out.append(f"| {r.name} | {_figure(r.ours, r.unit)} | {_figure(r.theirs, r.unit)} | {r.value:.2f} | "
+                   f"{sign} {r.goal:g} | {r.verdict()} |")
+    return out

@@ -15,35 +15,50 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 READY = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 START_TIMEOUT = 20.0
 POLL_INTERVAL = 0.002
 COLD_PROBE = ("GET", "/v4/destinations", {"Authorization": "Bearer bench-cold-start"})
+# The checkout this benchmark belongs to: `-m mockserver` runs from here, so a copy of the repository
+# (another commit, side by side) benchmarks its own code and not whatever is installed.
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def mockserver_command(log_level: str = "warning", args: tuple[str, ...] = ()) -> list[str]:
+    return [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0",
+            "--log-level", log_level, *args]
 
 
 @dataclass
 class Answer:
     status: int
     body: Any
+    size: int = 0  # bytes of the body on the wire
+    raw: bytes = b""
 
 
 @dataclass
 class Server:
-    """One `python -m mockserver serve --port 0` process; always stop() it (it is also a context manager)."""
+    """One `python -m mockserver serve --port 0` process (or `command`, any server that prints
+    `listening on http://127.0.0.1:<port>`); always stop() it (it is also a context manager)."""
 
     args: tuple[str, ...] = ()
+    log_level: str = "warning"
+    command: list[str] | None = None
+    probe: tuple[str, str, dict[str, str]] = COLD_PROBE
     process: subprocess.Popen[str] | None = None
     port: int = 0
     cold_start_s: float = 0.0
     _conn: http.client.HTTPConnection | None = field(default=None, repr=False)
 
     def start(self) -> "Server":
-        command = [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0",
-                   "--log-level", "warning", *self.args]
+        command = self.command or mockserver_command(self.log_level, self.args)
         spawned = time.perf_counter()
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # stderr (where the per-request log lines go at info) is drained by /dev/null, as a terminal would
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=CHECKOUT)
         self.port = self._read_port()
         self._wait_for_200(spawned)
         return self
@@ -62,7 +77,7 @@ class Server:
         raise RuntimeError("mockserver did not print its port; is the package installed in this Python?")
 
     def _wait_for_200(self, spawned: float) -> None:
-        method, path, headers = COLD_PROBE
+        method, path, headers = self.probe
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             try:
@@ -103,7 +118,7 @@ class Server:
             parsed = json.loads(raw) if raw else None
         except ValueError:
             parsed = raw.decode("utf-8", "replace")
-        return Answer(response.status, parsed)
+        return Answer(response.status, parsed, len(raw), raw)
 
     # -- observation -------------------------------------------------------------------------------
     def rss_mb(self) -> float:
@@ -175,13 +190,17 @@ def machine_busy(seconds: float = 1.0) -> float:
     return 1.0 - (idle1 - idle0) / spent if spent else float("nan")
 
 
-def cold_starts(runs: int, args: tuple[str, ...] = ()) -> list[float]:
-    """Spawn-to-first-200 for `runs` fresh processes, one after another."""
-    times = []
+def cold_starts(runs: int, args: tuple[str, ...] = ()) -> tuple[list[float], list[float]]:
+    """Spawn-to-first-200 for `runs` fresh processes, each right after timing `python -c "import
+    aiohttp"` in the same interpreter (the floor any aiohttp server pays): (ours, import aiohttp)."""
+    ours, floor = [], []
     for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import aiohttp"], check=True, cwd=CHECKOUT)
+        floor.append(time.perf_counter() - started)
         with Server(args=args) as server:
-            times.append(server.cold_start_s)
-    return times
+            ours.append(server.cold_start_s)
+    return ours, floor
 
 
 def environment_note() -> str:
