@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -12,6 +13,7 @@ from aiohttp import web
 
 from mockserver import request_keys as rk
 from mockserver.admin import Control, admin_middleware, setup_admin
+from mockserver.app_keys import CONTROL, ENGINE, REGISTRY, SETTINGS, VENDORS
 from mockserver.demo import with_demo_tenants
 from mockserver.dispatch import make_endpoint, make_not_found
 from mockserver.engine import Engine
@@ -25,11 +27,9 @@ from mockserver.spec import SpecRegistry, VendorSpec, load_vendor_spec
 from mockserver.vendors import VENDOR_MODULES, create_vendor
 from mockserver.vendors.base import Vendor
 
-ENGINE = web.AppKey("engine", Engine)
-SETTINGS = web.AppKey("settings", Settings)
-REGISTRY = web.AppKey("registry", SpecRegistry)
-VENDORS = web.AppKey("vendors", dict)
-CONTROL = web.AppKey("control", Control)
+log = logging.getLogger("mockserver")
+
+__all__ = ["CONTROL", "ENGINE", "REGISTRY", "SETTINGS", "VENDORS", "create_app", "load_registry"]
 
 
 @lru_cache(maxsize=None)
@@ -50,6 +50,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
     engine = Engine(settings)
     registry = load_registry(tuple(names))
     vendors: dict[str, Vendor] = {name: create_vendor(registry.specs[name], engine, settings) for name in names}
+    for vendor in vendors.values():
+        check_handlers(vendor)
+    for name, overrides in settings.lifecycles.items():  # --config's `lifecycles:` (delays and modes)
+        if name.split(".", 1)[0] in vendors:
+            engine.lifecycles.configure(name, overrides.get("mode"), overrides.get("delays"))
+    engine.lifecycles.settle()
 
     def mask(request: web.Request) -> Any:
         body = request.get(rk.BODY)
@@ -91,6 +97,18 @@ def create_app(settings: Settings | None = None) -> web.Application:
     if settings.state_file:
         app.cleanup_ctx.append(persistence_ctx(engine, settings.state_file, settings.state_write_delay, vendors))
     return app
+
+
+def check_handlers(vendor: Vendor) -> None:
+    """A handler keyed by a name its spec does not have is a typo that would leave the real operation
+    answering examples: refuse to start. Operations without a handler are listed at debug level."""
+    operations = {op.operation_id for op in vendor.spec.operations}
+    unknown = sorted(set(vendor.handlers) - operations)
+    if unknown:
+        raise ValueError(f"{vendor.name}: handlers for operations its spec does not have: {', '.join(unknown)}")
+    unhandled = sorted(operations - set(vendor.handlers))
+    if unhandled:
+        log.debug("%s: operations answered from the spec's examples (no handler): %s", vendor.name, ", ".join(unhandled))
 
 
 async def _run_scheduler(app: web.Application) -> AsyncIterator[None]:

@@ -99,7 +99,7 @@ def json_response(reply: Reply) -> web.Response:
 
 def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
     engine = vendor.engine
-    handler = vendor.handlers.get(operation.operation_id)
+    operation_id = operation.operation_id
     path_params = operation.path_parameters
     query_params = operation.query_parameters
 
@@ -111,13 +111,15 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         except DomainError as error:
             return json_response(vendor.render_error(error, operation))
         # From here on nothing awaits (vendor handlers are synchronous), so a request's changes are
-        # atomic, and a request that ends in an error can be undone: a tenant it created on first
-        # sight and the id sequences it advanced are rolled back, so a rejected request changes nothing.
+        # atomic, and a request that ends in an error is undone: every record it changed (through the
+        # engine's resources), a tenant it created on first sight and the id sequences it advanced.
         engine.scheduler.run_due()
-        vendor_state = engine.store.vendor(vendor.name)
+        store = engine.store
+        vendor_state = store.vendor(vendor.name)
         sequences = dict(vendor_state.sequences)
         known = len(vendor_state.tenants)
         tenant = None
+        store.begin()
         try:
             tenant = vendor.authenticate(request)
             request[rk.TENANT_KEY] = tenant.key
@@ -130,23 +132,26 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
                     raise Invalid(f"query parameter {p.name} is required", code="query", name=p.name)
             body = parse_body(request, operation, raw)
             request[rk.BODY] = body
+            handler = vendor.handlers.get(operation_id)  # looked up per request, so a test can swap one in
             if handler is None:
                 reply = example_reply(operation)
             else:
                 reply = handler(RequestContext(request, operation, engine, tenant, path, query, body))
+            store.commit()
         except DomainError as error:
             reply = vendor.render_error(error, operation)
-            _undo(vendor_state, tenant, known, sequences)
+            _undo(store, vendor_state, tenant, known, sequences)
         except Exception:  # a bug of ours: answer like the vendor's outage, and say so in the log
             log.exception("unhandled error in %s %s", operation.method, operation.path)
             reply = vendor.render_error(DomainError("internal error", code="internal"), operation)
-            _undo(vendor_state, tenant, known, sequences)
+            _undo(store, vendor_state, tenant, known, sequences)
         return json_response(reply)
 
     return endpoint
 
 
-def _undo(vendor_state: Any, tenant: Any, known: int, sequences: dict[str, int]) -> None:
+def _undo(store: Any, vendor_state: Any, tenant: Any, known: int, sequences: dict[str, int]) -> None:
+    store.rollback()
     if tenant is not None and len(vendor_state.tenants) > known:
         vendor_state.tenants.pop(tenant.key, None)
     vendor_state.sequences = sequences

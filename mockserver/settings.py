@@ -31,3 +31,7 @@ class Settings:
     state_file: str | None = None
     state_write_delay: float = 0.2
     demo: bool = False
+    # Lifecycle overrides (issue 9): name -> {"mode": "time|immediate|manual", "delays": {state: seconds}};
+    # from --config's `lifecycles:`. `check_delay` and `refresh_delay` above are shorthands for the
+    # connection-check and object-refresh lifecycles' delays.
+    lifecycles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -17,6 +17,7 @@ from mockserver.admin.state import replace_state
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.faults import FaultRule
+from mockserver.engine.lifecycles import RUNS
 from mockserver.engine.fields import FieldError
 from mockserver.vendors.base import Vendor
 
@@ -62,7 +63,7 @@ class Control:
         vendors = {}
         for name in self.vendors:
             tenants = self.engine.store.tenants(name)
-            records = sum(len(c) for t in tenants.values() for c in t.collections.values())
+            records = sum(len(c) for t in tenants.values() for n, c in t.collections.items() if n != RUNS)  # runs: not records
             vendors[name] = {"tenants": len(tenants), "records": records}
         return {"status": "loaded", "vendors": vendors, "jobs": len(self.engine.scheduler.pending())}
 

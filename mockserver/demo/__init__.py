@@ -15,6 +15,7 @@ import dataclasses
 import aiohttp
 from aiohttp import web
 
+from mockserver.app_keys import CONTROL, ENGINE, SETTINGS, VENDORS
 from mockserver.demo import census, portable, stitch
 from mockserver.demo.client import DemoClient, DemoError
 from mockserver.settings import Settings
@@ -36,8 +37,6 @@ def with_demo_tenants(settings: Settings) -> Settings:
 
 async def seed_demo(app: web.Application, base_url: str) -> list[tuple[str, str, str]]:
     """Seed the running app through `base_url`; returns (vendor, token, what it holds) rows."""
-    from mockserver.app import CONTROL, ENGINE, SETTINGS, VENDORS
-
     engine, settings, control = app[ENGINE], app[SETTINGS], app[CONTROL]
     if engine.export()["vendors"]:
         return []  # a loaded state file is the state

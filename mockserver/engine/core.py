@@ -1,4 +1,5 @@
-"""The Engine: one object that hands a vendor its clock, jobs, store, randomness and journal."""
+"""The Engine: one object that hands a vendor its clock, jobs, store, resources, lifecycles,
+randomness and journal."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 from mockserver.engine.clock import RealClock, VirtualClock
 from mockserver.engine.faults import FaultBook
 from mockserver.engine.journal import Journal
+from mockserver.engine.lifecycles import Lifecycles
 from mockserver.engine.outcomes import OutcomeBook
 from mockserver.engine.randomness import Randomness
+from mockserver.engine.resources import Resources
 from mockserver.engine.scheduler import Scheduler
 from mockserver.engine.store import Store
 from mockserver.settings import Settings
@@ -23,6 +26,8 @@ class Engine:
         self.random = Randomness(settings.seed)
         self.journal = Journal(settings.journal_size)
         self.outcomes = OutcomeBook()
+        self.resources = Resources(self.store)
+        self.lifecycles = Lifecycles(self.store, self.scheduler, self.clock, self.resources, self.outcomes)
         self.faults = FaultBook(self.random.stream("faults"))
         self._touched = 0
 
@@ -42,6 +47,7 @@ class Engine:
         if vendor is None:
             self.scheduler.clear()
             self.outcomes.clear()
+            self.lifecycles.restore()
             self.faults.clear()
             self.random.reseed()
             self.journal.clear()
@@ -64,4 +70,5 @@ class Engine:
     def load(self, raw: dict[str, Any]) -> None:
         self.store.load(raw.get("vendors") or {})
         self.scheduler.load(raw.get("jobs") or [])
+        self.lifecycles.resume()
         self.touch()

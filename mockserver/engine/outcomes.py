@@ -4,8 +4,8 @@ Default rules, the same for every vendor and documented in the README:
 - a host (or URL) under the reserved `.invalid` top-level domain fails to resolve;
 - a secret equal to `wrong-password` fails authentication;
 - anything else succeeds.
-A forced outcome (by vendor, and optionally tenant and resource) overrides the rules for the next
-N checks it matches.
+A forced outcome (by lifecycle, or by vendor for connection checks, and optionally tenant and
+resource) overrides the rules for the next N runs it matches; the lifecycle runner takes it.
 """
 
 from __future__ import annotations
@@ -52,17 +52,24 @@ def classify(values: Mapping[str, Any], host_fields: Iterable[str], secret_field
 
 @dataclass
 class ForcedOutcome:
+    """"The next N runs of this lifecycle (for this tenant / record) end so". Without `lifecycle` it is
+    the legacy forced connection check: it applies to the vendor's check lifecycles, by `ok`."""
+
     vendor: str
-    ok: bool
+    ok: bool = False
     message: str | None = None
     tenant: str | None = None
     resource_id: str | None = None
     remaining: int = 1
     id: int = 0
+    lifecycle: str | None = None
+    state: str | None = None  # the terminal state to end in; None: by `ok`
+    data: dict[str, Any] | None = None  # detail for the vendor's writer (e.g. an error code)
 
-    def matches(self, vendor: str, tenant: str, resource_id: str) -> bool:
+    def matches(self, lifecycle: str, check: bool, tenant: str, resource_id: str) -> bool:
+        aimed = self.lifecycle == lifecycle if self.lifecycle is not None else check and lifecycle.startswith(self.vendor + ".")
         return (
-            self.vendor == vendor
+            aimed
             and (self.tenant is None or self.tenant == tenant)
             and (self.resource_id is None or self.resource_id == str(resource_id))
         )
@@ -79,24 +86,20 @@ class OutcomeBook:
         self.forced.append(rule)
         return rule
 
-    def take(self, vendor: str, tenant: str, resource_id: Any) -> CheckOutcome | None:
-        """The first forced outcome matching this check, consumed once; most specific rules first."""
-        candidates = [r for r in self.forced if r.matches(vendor, tenant, str(resource_id))]
+    def take(self, lifecycle: str, check: bool, tenant: str, resource_id: Any) -> ForcedOutcome | None:
+        """The forced outcome for the run that starts now, consumed once; most specific rules first."""
+        candidates = [r for r in self.forced if r.matches(lifecycle, check, tenant, str(resource_id))]
         if not candidates:
             return None
-        rule = max(candidates, key=lambda r: (r.resource_id is not None, r.tenant is not None, -r.id))
+        rule = max(candidates, key=lambda r: (r.resource_id is not None, r.tenant is not None, r.lifecycle is not None, -r.id))
         rule.remaining -= 1
         if rule.remaining <= 0:
             self.forced.remove(rule)
-        return CheckOutcome(ok=rule.ok, reason="forced", message=rule.message)
+        return rule
 
-    def decide(
-        self, vendor: str, tenant: str, resource_id: Any, values: Mapping[str, Any],
-        host_fields: Iterable[str], secret_fields: Iterable[str],
-    ) -> CheckOutcome:
-        """How the check that starts now will end: a forced outcome if one matches, else the rules."""
-        forced = self.take(vendor, tenant, resource_id)
-        return forced if forced is not None else classify(values, host_fields, secret_fields)
-
-    def clear(self, vendor: str | None = None) -> None:
-        self.forced = [r for r in self.forced if vendor is not None and r.vendor != vendor]
+    def clear(self, vendor: str | None = None, lifecycle: str | None = None) -> None:
+        """All forced outcomes, one vendor's, or one lifecycle's."""
+        if lifecycle is not None:
+            self.forced = [r for r in self.forced if r.lifecycle != lifecycle]
+        else:
+            self.forced = [r for r in self.forced if vendor is not None and r.vendor != vendor]

@@ -8,8 +8,11 @@ so each request's change is atomic without locks.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+_ABSENT = object()  # in the undo log: the record did not exist before the request
 
 
 @dataclass
@@ -50,6 +53,35 @@ class Store:
     def __init__(self) -> None:
         self._vendors: dict[str, VendorState] = {}
         self.tenants_created = 0  # part of the engine's change counter
+        # The write log of the request in progress: (collection, id, record as it was). Resources note
+        # a record before changing it, so a request that fails can put every record back.
+        self._undo: list[tuple[dict[Any, dict[str, Any]], Any, Any]] | None = None
+        self._noted: set[tuple[int, Any]] = set()
+
+    # -- one request's changes, undone when it fails ----------------------------------------------
+    def begin(self) -> None:
+        self._undo = []
+        self._noted = set()
+
+    def note(self, collection: dict[Any, dict[str, Any]], record_id: Any) -> None:
+        """Remember a record as it is now (or that it is absent), once per request, before a change."""
+        if self._undo is None or (id(collection), record_id) in self._noted:
+            return
+        self._noted.add((id(collection), record_id))
+        prior = collection.get(record_id, _ABSENT)
+        self._undo.append((collection, record_id, prior if prior is _ABSENT else copy.deepcopy(prior)))
+
+    def commit(self) -> None:
+        self._undo = None
+        self._noted = set()
+
+    def rollback(self) -> None:
+        for collection, record_id, prior in reversed(self._undo or []):
+            if prior is _ABSENT:
+                collection.pop(record_id, None)
+            else:
+                collection[record_id] = prior
+        self.commit()
 
     def vendor(self, vendor: str) -> VendorState:
         return self._vendors.setdefault(vendor, VendorState())

@@ -20,7 +20,7 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
-from mockserver.vendors.census import checks, errors, refreshes, serializers, workspace
+from mockserver.vendors.census import errors, serializers, workspace
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
@@ -51,8 +51,6 @@ class CensusVendor(Vendor):
         self.model = CensusModel(engine, self.catalogue)
         self.links = ConnectLinks(engine, self.catalogue)
         self.handlers = build_handlers(self.model, self.links)
-        engine.scheduler.register(checks.JOB_KIND, checks.make_runner(engine))
-        engine.scheduler.register(refreshes.JOB_KIND, refreshes.make_runner(engine))
         self._secret_ids = {name: True for name in self.catalogue.secret_ids}
         self._init_workspace = workspace.initialiser(engine)
 
@@ -72,8 +70,8 @@ class CensusVendor(Vendor):
         yield "fetchAuthenticatedWorkspace", {"status": "success", "data": workspace.view(tenant)}
         for record in self.model.destinations(tenant):
             yield "fetchDestination", {"status": "success", "data": serializers.destination(record, self.model.connector_of(record))}
-        for refresh in tenant.collection("refreshes").values():
-            yield "fetchDestinationObjectsRefreshStatus", {"status": refreshes.status(tenant, refresh["destination_id"], refresh["id"])}
+        for refresh in self.model.refreshes.records.list(tenant):
+            yield "fetchDestinationObjectsRefreshStatus", {"status": refresh["status"]}
         now, origin = self.engine.clock.now(), URL("http://127.0.0.1")
         for link in self.links.all(tenant):
             yield "fetchDestinationConnectLink", {"status": "success", "data": serializers.connect_link(link, now, origin)}

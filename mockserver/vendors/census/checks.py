@@ -1,62 +1,40 @@
-"""Connection tests: started by a create or a credentials update, finished on the clock.
+"""Connection tests as a lifecycle: `running`, then `succeeded` or `failed` after the check delay.
 
 Census has no test endpoint; a destination only exposes its last test (`last_test_results`,
-`last_test_succeeded`, `last_tested_at`). The outcome is decided when the test starts (a forced
-outcome from the control plane, else the engine's deterministic rules) and applied when it falls
-due after `check_delay`. While it runs, the first step shows `running`; when it ends, the steps up to
-and including a failed one are shown (Census does not surface steps after a failure).
+`last_test_succeeded`, `last_tested_at`). A create or a credentials update starts one. The outcome
+is decided when it starts (a forced outcome from the control plane, else the engine's deterministic
+rules). While it runs, the first step shows `running`; when it ends, the steps up to and including
+a failed one are shown (Census does not surface steps after a failure). `declare()` serves any
+resource whose records carry `type`, `credentials` and the `last_test_*` fields.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable, Mapping
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
-from mockserver.engine.outcomes import CheckOutcome
+from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
+from mockserver.engine.outcomes import classify
+from mockserver.engine.store import TenantState
 from mockserver.vendors.census.catalogue import Connector
 
-JOB_KIND = "census.test"
+DESTINATION_TEST = "census.connection_check"
 STEPS = ("Verify connectivity", "Verify credentials", "Verify permissions")
-FAILED_STEP = {"dns": 0, "auth": 1, "forced": 0}
+FAILED_STEP = {"dns": 0, "auth": 1}
+RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+
+ConnectorOf = Callable[[dict[str, Any]], Connector]
 
 
-def decide(engine: Engine, tenant_key: str, record: dict[str, Any], connector: Connector) -> CheckOutcome:
-    credentials = record["credentials"]
-    # Every non-secret string credential is a host candidate: only a host or URL under `.invalid` fails.
-    secrets = connector.secret_ids
-    hosts = [key for key, value in credentials.items() if isinstance(value, str) and key not in secrets]
-    return engine.outcomes.decide("census", tenant_key, record["id"], credentials, hosts, secrets)
-
-
-def failure_message(outcome: CheckOutcome, connector: Connector) -> str:
-    if outcome.message:
-        return outcome.message
-    if outcome.reason == "dns":
-        return f"Could not connect to {connector.label}: unable to resolve host {outcome.value}"
-    if outcome.reason == "auth":
-        field = connector.field(outcome.field)
-        return f"{connector.label} rejected the credentials: invalid {field.label if field else outcome.field}"
+def failure_message(reason: str, field: str, value: str, connector: Connector) -> str:
+    if reason == "dns":
+        return f"Could not connect to {connector.label}: unable to resolve host {value}"
+    if reason == "auth":
+        found = connector.field(field)
+        return f"{connector.label} rejected the credentials: invalid {found.label if found else field}"
     return f"The connection test to {connector.label} failed"
-
-
-def start(engine: Engine, tenant_key: str, record: dict[str, Any], connector: Connector) -> None:
-    outcome = decide(engine, tenant_key, record, connector)
-    name = engine.random.uuid4()
-    record["test_job"] = name
-    record["last_test_results"] = {"steps": [{"step": STEPS[0], "status": "running"}]}
-    record["last_test_succeeded"] = None
-    engine.scheduler.run_later(
-        engine.settings.check_delay,
-        JOB_KIND,
-        {
-            "tenant": tenant_key,
-            "destination_id": record["id"],
-            "name": name,
-            "failed_step": None if outcome.ok else FAILED_STEP.get(outcome.reason, 0),
-            "message": None if outcome.ok else failure_message(outcome, connector),
-        },
-    )
 
 
 def steps_for(failed_step: int | None, message: str | None) -> list[dict[str, Any]]:
@@ -69,15 +47,47 @@ def steps_for(failed_step: int | None, message: str | None) -> list[dict[str, An
     return steps
 
 
-def make_runner(engine: Engine) -> Any:
-    def finish(payload: dict[str, Any]) -> None:
-        tenant = engine.store.find_tenant("census", payload["tenant"])
-        record = tenant.collection("destinations").get(payload["destination_id"]) if tenant else None
-        if record is None or record.get("test_job") != payload["name"]:
-            return  # deleted, or superseded by a newer test
-        record["test_job"] = None
-        record["last_test_results"] = {"steps": steps_for(payload["failed_step"], payload["message"])}
-        record["last_test_succeeded"] = payload["failed_step"] is None
-        record["last_tested_at"] = iso_seconds(engine.clock.now())
+def declare(engine: Engine, name: str, resource: str, connector_of: ConnectorOf, description: str) -> None:
+    def decide(tenant: TenantState, record: dict[str, Any], context: Mapping[str, Any]) -> Outcome:
+        connector = connector_of(record)
+        credentials = record["credentials"]
+        secrets = connector.secret_ids
+        # Every non-secret string credential is a host candidate: only a host or URL under `.invalid` fails.
+        hosts = [key for key, value in credentials.items() if isinstance(value, str) and key not in secrets]
+        found = classify(credentials, hosts, secrets)
+        if found.ok:
+            return Outcome(SUCCEEDED)
+        message = failure_message(found.reason, found.field, found.value, connector)
+        return Outcome(FAILED, message, found.reason, {"failed_step": FAILED_STEP.get(found.reason, 0)})
 
-    return finish
+    def write(record: dict[str, Any], run: Run, now: datetime) -> None:
+        if run.state == RUNNING:
+            record["test_job"] = run.context.get("job")
+            record["last_test_results"] = {"steps": [{"step": STEPS[0], "status": "running"}]}
+            record["last_test_succeeded"] = None
+            return
+        outcome = run.outcome
+        failed_step = None if run.state == SUCCEEDED else int(outcome.data.get("failed_step", 0))
+        message = outcome.message or failure_message("", "", "", connector_of(record))
+        record["test_job"] = None
+        record["last_test_results"] = {"steps": steps_for(failed_step, None if failed_step is None else message)}
+        record["last_test_succeeded"] = failed_step is None
+        record["last_tested_at"] = iso_seconds(now)
+
+    engine.lifecycles.declare(
+        Lifecycle(
+            name=name,
+            resource=resource,
+            path=(RUNNING,),
+            outcomes=(SUCCEEDED, FAILED),
+            delays={RUNNING: engine.settings.check_delay},
+            decide=decide,
+            write=write,
+            check=True,
+            description=description,
+        )
+    )
+
+
+def start(engine: Engine, name: str, tenant: TenantState, record_id: int) -> None:
+    engine.lifecycles.start(name, tenant, record_id, {"job": engine.random.uuid4()})

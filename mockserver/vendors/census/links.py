@@ -13,6 +13,7 @@ from typing import Any
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.errors import Invalid, NotFound
+from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
 from mockserver.vendors.census.catalogue import Catalogue
 
@@ -24,15 +25,21 @@ class ConnectLinks:
     def __init__(self, engine: Engine, catalogue: Catalogue) -> None:
         self.engine = engine
         self.catalogue = catalogue
+        self.records = engine.resources.declare(
+            ResourceType(
+                vendor="census",
+                name="connect_links",
+                id_start=LINK_ID_START,
+                order=lambda r: (r["created_at"], r["id"]),
+                missing=lambda link_id: NotFound(f"no connect link {link_id}", code="connect_link"),
+            )
+        )
 
     def all(self, tenant: TenantState) -> list[dict[str, Any]]:
-        return sorted(tenant.collection("connect_links").values(), key=lambda r: (r["created_at"], r["id"]))
+        return self.records.list(tenant)
 
     def get(self, tenant: TenantState, link_id: int) -> dict[str, Any]:
-        link = tenant.collection("connect_links").get(link_id)
-        if link is None:
-            raise NotFound(f"no connect link {link_id}", code="connect_link")
-        return link
+        return self.records.get(tenant, link_id)
 
     def create(self, tenant: TenantState, type_name: str, redirect_uri: str | None) -> dict[str, Any]:
         connector = self.catalogue.get(type_name)
@@ -42,7 +49,7 @@ class ConnectLinks:
             raise Invalid(f"Destinations of type {type_name} cannot be created via connect link", code="type")
         now = self.engine.clock.now()
         link = {
-            "id": self.engine.store.next_id("census", "connect_links", LINK_ID_START),
+            "id": self.records.new_id(),
             "type": type_name,
             "created_at": iso_millis(now),
             "expiration": iso_millis(now + LIFETIME),
@@ -51,10 +58,7 @@ class ConnectLinks:
             "destination_id": None,
             "auth": self.engine.random.token(24),
         }
-        tenant.collection("connect_links")[link["id"]] = link
-        return link
+        return self.records.create(tenant, link)
 
     def revoke(self, tenant: TenantState, link_id: int) -> dict[str, Any]:
-        link = self.get(tenant, link_id)
-        link["revoked"] = True
-        return link
+        return self.records.update(tenant, link_id, revoked=True)

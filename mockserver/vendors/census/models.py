@@ -11,8 +11,10 @@ from typing import Any
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.errors import Invalid, NotFound
+from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
-from mockserver.vendors.census import checks, credentials, refreshes
+from mockserver.vendors.census import checks, credentials
+from mockserver.vendors.census.refreshes import Refreshes
 from mockserver.vendors.census.catalogue import Catalogue, Connector
 
 DESTINATION_ID_START = 12
@@ -22,17 +24,26 @@ class CensusModel:
     def __init__(self, engine: Engine, catalogue: Catalogue) -> None:
         self.engine = engine
         self.catalogue = catalogue
+        self.records = engine.resources.declare(
+            ResourceType(
+                vendor="census",
+                name="destinations",
+                id_start=DESTINATION_ID_START,
+                order=lambda r: (r["created_at"], r["id"]),
+                missing=lambda destination_id: NotFound(f"no destination {destination_id}", code="destination"),
+            )
+        )
+        checks.declare(engine, checks.DESTINATION_TEST, "destinations", self.connector_of,
+                       "A destination's connection test: running, then succeeded or failed")
+        self.refreshes = Refreshes(engine)
 
     # -- queries -----------------------------------------------------------------------------------
     def destinations(self, tenant: TenantState) -> list[dict[str, Any]]:
         """In creation order (oldest first); the pager reverses it for `order=desc`."""
-        return sorted(tenant.collection("destinations").values(), key=lambda r: (r["created_at"], r["id"]))
+        return self.records.list(tenant)
 
     def destination(self, tenant: TenantState, destination_id: int) -> dict[str, Any]:
-        record = tenant.collection("destinations").get(destination_id)
-        if record is None:
-            raise NotFound(f"no destination {destination_id}", code="destination")
-        return record
+        return self.records.get(tenant, destination_id)
 
     def connector_of(self, record: dict[str, Any]) -> Connector:
         connector = self.catalogue.get(record["type"])
@@ -66,7 +77,7 @@ class CensusModel:
         stored = credentials.merge(connector, {}, given, editing=False)
         token = self.engine.random.token(4)
         record: dict[str, Any] = {
-            "id": self.engine.store.next_id("census", "destinations", DESTINATION_ID_START),
+            "id": self.records.new_id(),
             "type": connector.service_name,
             "name": name if name else connector.label,
             "created_at": iso_millis(self.engine.clock.now()),
@@ -78,8 +89,8 @@ class CensusModel:
             "last_tested_at": None,
             "test_job": None,
         }
-        tenant.collection("destinations")[record["id"]] = record
-        checks.start(self.engine, tenant.key, record, connector)
+        self.records.create(tenant, record)
+        checks.start(self.engine, checks.DESTINATION_TEST, tenant, record["id"])
         return record
 
     def update(
@@ -92,7 +103,7 @@ class CensusModel:
         type_name: str | None,
     ) -> dict[str, Any]:
         """Rename and/or merge credentials; a credentials change re-runs the connection test."""
-        record = self.destination(tenant, destination_id)
+        record = self.records.edit(tenant, destination_id)
         connector = self.connector_of(record)
         if type_name is not None and type_name != record["type"]:
             raise Invalid(f"The type of a destination cannot be changed (it is {record['type']})", code="type_change")
@@ -102,18 +113,16 @@ class CensusModel:
         if merged is not None:
             record["credentials"] = merged
             record["system_details"] = credentials.system_details(connector, merged, record["system_token"])
-            checks.start(self.engine, tenant.key, record, connector)
+            checks.start(self.engine, checks.DESTINATION_TEST, tenant, record["id"])
         return record
 
     def delete(self, tenant: TenantState, destination_id: int) -> None:
-        self.destination(tenant, destination_id)
-        del tenant.collection("destinations")[destination_id]
-        refreshes.forget(tenant, destination_id)
+        self.records.delete(tenant, destination_id)
 
     def refresh_objects(self, tenant: TenantState, destination_id: int) -> int:
         self.destination(tenant, destination_id)
-        return refreshes.start(self.engine, tenant, destination_id)
+        return self.refreshes.start(tenant, destination_id)
 
     def refresh_status(self, tenant: TenantState, destination_id: int, key: int) -> str:
         self.destination(tenant, destination_id)
-        return refreshes.status(tenant, destination_id, key)
+        return self.refreshes.status(tenant, destination_id, key)

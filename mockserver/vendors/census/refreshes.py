@@ -1,59 +1,69 @@
-"""Object refresh jobs: `POST .../refresh_objects` queues one, `GET .../refresh_objects_status` polls it.
+"""Object refreshes: `POST .../refresh_objects` starts one, `GET .../refresh_objects_status` polls it.
 
-A refresh is `processing` until `refresh_delay` has passed on the engine's clock, then `completed`
-(with a delay of 0 it completes within the request). Refresh keys are epoch-like integers, like the
-vendor's examples: the current Unix second, or one more than the last key handed out when that is
-later, so keys are unique across the whole server. A key only answers for the destination it was
-issued for. Each workspace keeps its most recent `KEEP` refreshes; older keys answer 404.
+A refresh is a lifecycle: `processing` until the refresh delay has passed on the engine's clock,
+then `completed` (with a delay of 0 it completes within the request). Refresh keys are epoch-like
+integers, like the vendor's examples: the current Unix second, or one more than the last key handed
+out when that is later, so keys are unique across the whole server. A key only answers for the
+destination it was issued for; refreshes are children of their destination (deleting it deletes
+them). Each destination keeps its most recent `KEEP` refreshes; older keys answer 404.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Mapping
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.errors import NotFound
+from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
+from mockserver.engine.resources import Resource, ResourceType
 from mockserver.engine.store import TenantState
 
-JOB_KIND = "census.refresh"
+LIFECYCLE = "census.object_refresh"
 KEEP = 500
 PROCESSING, COMPLETED = "processing", "completed"
 
 
-def start(engine: Engine, tenant: TenantState, destination_id: int) -> int:
-    key = engine.store.next_id("census", "refresh_keys", int(engine.clock.timestamp()))
-    refreshes = tenant.collection("refreshes")
-    refreshes[key] = {
-        "id": key,
-        "destination_id": destination_id,
-        "status": PROCESSING,
-        "requested_at": iso_millis(engine.clock.now()),
-    }
-    while len(refreshes) > KEEP:
-        refreshes.pop(next(iter(refreshes)))
-    engine.scheduler.run_later(engine.settings.refresh_delay, JOB_KIND, {"tenant": tenant.key, "refresh_key": key})
-    return key
+class Refreshes:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.records: Resource = engine.resources.declare(
+            ResourceType(
+                vendor="census", name="refreshes", sequence="refresh_keys",
+                parent="destinations", parent_field="destination_id", keep=KEEP,
+            )
+        )
 
+        def write(record: dict[str, Any], run: Run, now: datetime) -> None:
+            record["status"] = run.state
 
-def status(tenant: TenantState, destination_id: int, key: int) -> str:
-    refresh = tenant.collection("refreshes").get(key)
-    if refresh is None or refresh["destination_id"] != destination_id:
-        raise NotFound(f"no refresh {key} for destination {destination_id}", code="refresh")
-    return str(refresh["status"])
+        def decide(tenant: TenantState, record: dict[str, Any], context: Mapping[str, Any]) -> Outcome:
+            return Outcome(COMPLETED)
 
+        engine.lifecycles.declare(
+            Lifecycle(
+                name=LIFECYCLE,
+                resource="refreshes",
+                path=(PROCESSING,),
+                outcomes=(COMPLETED,),
+                delays={PROCESSING: engine.settings.refresh_delay},
+                decide=decide,
+                write=write,
+                job_kind="census.refresh",
+                description="A destination's object refresh: processing, then completed",
+            )
+        )
 
-def forget(tenant: TenantState, destination_id: int) -> None:
-    refreshes = tenant.collection("refreshes")
-    for key in [k for k, r in refreshes.items() if r["destination_id"] == destination_id]:
-        del refreshes[key]
+    def start(self, tenant: TenantState, destination_id: int) -> int:
+        key = self.engine.store.next_id("census", "refresh_keys", int(self.engine.clock.timestamp()))
+        now = iso_millis(self.engine.clock.now())
+        self.records.create(tenant, {"id": key, "destination_id": destination_id, "status": PROCESSING, "requested_at": now})
+        self.engine.lifecycles.start(LIFECYCLE, tenant, key)
+        return key
 
-
-def make_runner(engine: Engine) -> Any:
-    def finish(payload: dict[str, Any]) -> None:
-        tenant = engine.store.find_tenant("census", payload["tenant"])
-        refresh = tenant.collection("refreshes").get(payload["refresh_key"]) if tenant else None
-        if refresh is not None:
-            refresh["status"] = COMPLETED
-
-    return finish
+    def status(self, tenant: TenantState, destination_id: int, key: int) -> str:
+        refresh = self.records.find(tenant, key)
+        if refresh is None or refresh["destination_id"] != destination_id:
+            raise NotFound(f"no refresh {key} for destination {destination_id}", code="refresh")
+        return str(refresh["status"])

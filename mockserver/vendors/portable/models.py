@@ -7,6 +7,7 @@ from typing import Any
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
 from mockserver.engine.errors import Invalid, NotFound
+from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
 from mockserver.vendors.portable.catalogue import Catalogue, DestinationSpec
 from mockserver.vendors.portable.properties import resolve
@@ -20,16 +21,21 @@ class PortableModel:
     def __init__(self, engine: Engine, catalogue: Catalogue) -> None:
         self.engine = engine
         self.catalogue = catalogue
+        self.records = engine.resources.declare(
+            ResourceType(
+                vendor="portable",
+                name=COLLECTION,
+                id_start=DESTINATION_ID_START,
+                missing=lambda destination_id: NotFound(f"destination {destination_id} not found", code="destination"),
+            )
+        )
 
     # -- queries -----------------------------------------------------------------------------------
     def destinations(self, tenant: TenantState) -> list[dict[str, Any]]:
-        return sorted(tenant.collection(COLLECTION).values(), key=lambda r: r["id"])
+        return self.records.list(tenant)
 
     def destination(self, tenant: TenantState, destination_id: int) -> dict[str, Any]:
-        record = tenant.collection(COLLECTION).get(destination_id)
-        if record is None:
-            raise NotFound(f"destination {destination_id} not found", code="destination")
-        return record
+        return self.records.get(tenant, destination_id)
 
     def spec(self, name: str) -> DestinationSpec:
         spec = self.catalogue.get(name)
@@ -52,15 +58,14 @@ class PortableModel:
         values = resolve(spec, properties or {}, {})
         now = iso_seconds(self.engine.clock.now())
         record = {
-            "id": self.engine.store.next_id("portable", COLLECTION, DESTINATION_ID_START),
+            "id": self.records.new_id(),
             "displayName": display_name or "",
             "destinationSpec": spec.name,
             "properties": values,
             "createdAt": now,
             "updatedAt": now,
         }
-        tenant.collection(COLLECTION)[record["id"]] = record
-        return record
+        return self.records.create(tenant, record)
 
     def update(
         self,
@@ -71,7 +76,7 @@ class PortableModel:
         properties: dict[str, Any] | None,
         spec_name: str | None = None,
     ) -> dict[str, Any]:
-        record = self.destination(tenant, destination_id)
+        record = self.records.edit(tenant, destination_id)
         if spec_name is not None and spec_name != record["destinationSpec"]:
             raise Invalid(
                 f'destinationSpec cannot be changed: destination {destination_id} uses "{record["destinationSpec"]}"',
@@ -85,5 +90,4 @@ class PortableModel:
         return record
 
     def delete(self, tenant: TenantState, destination_id: int) -> None:
-        if tenant.collection(COLLECTION).pop(destination_id, None) is None:
-            raise NotFound(f"destination {destination_id} not found", code="destination")
+        self.records.delete(tenant, destination_id)

@@ -13,7 +13,7 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import MASK, Reply, Vendor, bearer_token, mask_secrets
-from mockserver.vendors.stitch import checks, errors, serializers
+from mockserver.vendors.stitch import errors, serializers
 from mockserver.vendors.stitch.catalogue import Catalogue
 from mockserver.vendors.stitch.handlers import build_handlers
 from mockserver.vendors.stitch.models import StitchModel
@@ -27,7 +27,6 @@ class StitchVendor(Vendor):
         self.catalogue = Catalogue.load(fixtures_dir() / "stitch" / "destination-types.json")
         self.model = StitchModel(engine, self.catalogue, settings.stitch_destination_limit)
         self.handlers = build_handlers(self.model)
-        engine.scheduler.register(checks.JOB_KIND, checks.make_runner(engine))
         self._credential_names = {p.name: True for t in self.catalogue.ordered for p in t.properties if p.is_credential}
 
     def authenticate(self, request: web.Request) -> TenantState:

@@ -1,46 +1,95 @@
-"""Connection checks: started by a create or update with complete properties, finished on the clock.
+"""Connection checks as a lifecycle: `running`, then `succeeded` or `failed` after the check delay.
 
-The outcome is decided when the check starts (a forced outcome from the control plane, else the
-engine's deterministic rules) and applied when it falls due, so a check in flight is visibly
-`running` and an exported state carries its pending result.
+A check starts when a create or update leaves a record's required properties complete. The
+outcome is decided when it starts (a forced outcome from the control plane, else the engine's
+deterministic rules: a `.invalid` host fails to resolve, a `wrong-password` secret fails to
+authenticate), so a check in flight is visibly `running` and an exported state carries its result.
+`declare()` makes the lifecycle for any resource whose records carry `properties`, `last_check`,
+`check_job_name` and `configured` (destinations here; sources use the same shape).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable, Mapping
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
-from mockserver.engine.outcomes import CheckOutcome
-from mockserver.vendors.stitch.catalogue import DestinationType
+from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
+from mockserver.engine.outcomes import classify
+from mockserver.engine.store import TenantState
 
-JOB_KIND = "stitch.check"
+DESTINATION_CHECK = "stitch.connection_check"
 HOST_FIELDS = ("host", "endpoint", "encryption_host", "jdbc_url")
+RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+
+SecretsOf = Callable[[dict[str, Any]], list[str]]
 
 
-def failure_message(outcome: CheckOutcome, record: dict[str, Any]) -> str:
-    if outcome.message:
-        return outcome.message
-    if outcome.reason == "dns":
-        return f'could not translate host name "{outcome.value}" to address: Name or service not known'
-    if outcome.reason == "auth":
+def failure_message(reason: str, field: str, value: str, record: dict[str, Any]) -> str:
+    if reason == "dns":
+        return f'could not translate host name "{value}" to address: Name or service not known'
+    if reason == "auth":
         user = record["properties"].get("username")
         if isinstance(user, str) and user:
             return f'FATAL:  password authentication failed for user "{user}"'
-        return f"authentication failed: the {outcome.field} was rejected"
+        return f"authentication failed: the {field} was rejected"
     return "connection check failed"
 
 
-def start(engine: Engine, tenant_key: str, client_id: int, record: dict[str, Any], dtype: DestinationType) -> None:
-    name = f"{client_id}.{record['id']}.check.{engine.random.uuid4()}"
-    secrets = [p.name for p in dtype.properties if p.is_credential]
-    outcome = engine.outcomes.decide("stitch", tenant_key, record["id"], record["properties"], HOST_FIELDS, secrets)
-    record["check_job_name"] = name
-    record["last_check"] = {
-        "name": name,
+def declare(engine: Engine, name: str, resource: str, secrets_of: SecretsOf, description: str) -> None:
+    """The check lifecycle for one resource; `secrets_of(record)` names its credential properties."""
+
+    def decide(tenant: TenantState, record: dict[str, Any], context: Mapping[str, Any]) -> Outcome:
+        found = classify(record["properties"], HOST_FIELDS, secrets_of(record))
+        if found.ok:
+            return Outcome(SUCCEEDED)
+        message = failure_message(found.reason, found.field, found.value, record)
+        return Outcome(FAILED, message, found.reason, {"field": found.field, "value": found.value})
+
+    def write(record: dict[str, Any], run: Run, now: datetime) -> None:
+        if run.state == RUNNING:
+            record["check_job_name"] = run.context["job_name"]
+            record["last_check"] = running(run.context["job_name"], iso_seconds(now))
+            return
+        check = record["last_check"]
+        check["completion_time"] = iso_seconds(now)
+        if run.state == SUCCEEDED:
+            check.update(status=SUCCEEDED, error=False, check_exit_status=0, discovery_exit_status=0)
+            record["configured"] = True
+        else:
+            message = run.outcome.message or failure_message("", "", "", record)
+            check.update(status=FAILED, error=True, discovery_exit_status=1, discovery_error_message=message)
+            record["configured"] = False
+
+    engine.lifecycles.declare(
+        Lifecycle(
+            name=name,
+            resource=resource,
+            path=(RUNNING,),
+            outcomes=(SUCCEEDED, FAILED),
+            delays={RUNNING: engine.settings.check_delay},
+            decide=decide,
+            write=write,
+            check=True,
+            job_kind="stitch.check" if name == DESTINATION_CHECK else None,  # the kind older state files carry
+            description=description,
+        )
+    )
+
+
+def start(engine: Engine, name: str, tenant: TenantState, record_id: int) -> None:
+    """Start a check; its job name is `<client>.<record>.check.<uuid>`, as the vendor's are."""
+    job_name = f"{tenant.attrs['stitch_client_id']}.{record_id}.check.{engine.random.uuid4()}"
+    engine.lifecycles.start(name, tenant, record_id, {"job_name": job_name})
+
+
+def running(job_name: str, started: str) -> dict[str, Any]:
+    return {
+        "name": job_name,
         "mode": "check",
-        "status": "running",
-        "start_time": iso_seconds(engine.clock.now()),
+        "status": RUNNING,
+        "start_time": started,
         "completion_time": None,
         "error": False,
         "check_exit_status": None,
@@ -51,32 +100,3 @@ def start(engine: Engine, tenant_key: str, client_id: int, record: dict[str, Any
         "target_exit_status": None,
         "target_error_message": None,
     }
-    engine.scheduler.run_later(
-        engine.settings.check_delay,
-        JOB_KIND,
-        {
-            "tenant": tenant_key,
-            "destination_id": record["id"],
-            "name": name,
-            "ok": outcome.ok,
-            "message": None if outcome.ok else failure_message(outcome, record),
-        },
-    )
-
-
-def make_runner(engine: Engine) -> Any:
-    def finish(payload: dict[str, Any]) -> None:
-        tenant = engine.store.find_tenant("stitch", payload["tenant"])
-        record = tenant.collection("destinations").get(payload["destination_id"]) if tenant else None
-        if record is None or (record.get("last_check") or {}).get("name") != payload["name"]:
-            return  # deleted, or superseded by a newer check
-        check = record["last_check"]
-        check["completion_time"] = iso_seconds(engine.clock.now())
-        if payload["ok"]:
-            check.update(status="succeeded", error=False, check_exit_status=0, discovery_exit_status=0)
-            record["configured"] = True
-        else:
-            check.update(status="failed", error=True, discovery_exit_status=1, discovery_error_message=payload["message"])
-            record["configured"] = False
-
-    return finish

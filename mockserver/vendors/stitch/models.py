@@ -7,6 +7,7 @@ from typing import Any
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
 from mockserver.engine.errors import Invalid, LimitReached, NotFound
+from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
 from mockserver.vendors.stitch import checks
 from mockserver.vendors.stitch.catalogue import Catalogue, DestinationType
@@ -21,6 +22,21 @@ class StitchModel:
         self.engine = engine
         self.catalogue = catalogue
         self.default_limit = default_limit
+        self.records = engine.resources.declare(
+            ResourceType(
+                vendor="stitch",
+                name="destinations",
+                id_start=DESTINATION_ID_START,
+                missing=lambda _id: NotFound("invalid connection id", code="destination"),
+            )
+        )
+        checks.declare(
+            engine,
+            checks.DESTINATION_CHECK,
+            "destinations",
+            lambda record: [p.name for p in self.dtype_of(record).properties if p.is_credential],
+            "A destination's connection check: running, then succeeded or failed",
+        )
 
     # -- tenants -----------------------------------------------------------------------------------
     def init_account(self, tenant: TenantState) -> None:
@@ -28,10 +44,7 @@ class StitchModel:
         tenant.attrs.setdefault("destination_limit", self.default_limit)
 
     def destinations(self, tenant: TenantState) -> list[dict[str, Any]]:
-        return sorted(tenant.collection("destinations").values(), key=lambda r: r["id"])
-
-    def destination(self, tenant: TenantState, destination_id: int) -> dict[str, Any] | None:
-        return tenant.collection("destinations").get(destination_id)
+        return self.records.list(tenant)
 
     def dtype_of(self, record: dict[str, Any]) -> DestinationType:
         dtype = self.catalogue.get(record["type"])
@@ -60,12 +73,12 @@ class StitchModel:
         description: str | None = None,
         ignore_unmapped_sources: bool = False,
     ) -> dict[str, Any]:
-        if len(tenant.collection("destinations")) >= tenant.attrs["destination_limit"]:
+        if self.records.count(tenant) >= tenant.attrs["destination_limit"]:
             raise LimitReached("you are at your destination limit")
         self._reject_bad(dtype, given, set())
         now = iso_seconds(self.engine.clock.now())
         record: dict[str, Any] = {
-            "id": self.engine.store.next_id("stitch", "destinations", DESTINATION_ID_START),
+            "id": self.records.new_id(),
             "type": dtype.type,
             "name": name if name else dtype.display_name,
             "description": description,
@@ -82,7 +95,7 @@ class StitchModel:
             "configured": False,
         }
         self._apply(record, dtype, given, replace=True)
-        tenant.collection("destinations")[record["id"]] = record
+        self.records.create(tenant, record)
         self._maybe_check(tenant, record, dtype)
         return record
 
@@ -97,9 +110,7 @@ class StitchModel:
         description: str | None = None,
         replace: bool = False,
     ) -> dict[str, Any]:
-        record = self.destination(tenant, destination_id)
-        if record is None:
-            raise NotFound("invalid connection id", code="destination")
+        record = self.records.edit(tenant, destination_id)
         if type_name is not None and type_name != record["type"]:
             raise Invalid("this API endpoint does not support modifying destination type", code="type_change")
         dtype = self.dtype_of(record)
@@ -114,14 +125,15 @@ class StitchModel:
         return record
 
     def delete(self, tenant: TenantState, destination_id: int) -> None:
-        if tenant.collection("destinations").pop(destination_id, None) is None:
-            client = tenant.attrs["stitch_client_id"]
-            raise NotFound(f"Unable to locate dest ({destination_id}) for client ({client}) to delete", code="destination")
+        client = tenant.attrs["stitch_client_id"]
+        self.records.delete(
+            tenant,
+            destination_id,
+            missing=lambda _id: NotFound(f"Unable to locate dest ({destination_id}) for client ({client}) to delete", code="destination"),
+        )
 
     def last_check(self, tenant: TenantState, destination_id: int) -> dict[str, Any]:
-        record = self.destination(tenant, destination_id)
-        if record is None:
-            raise NotFound("invalid connection id", code="destination")
+        record = self.records.get(tenant, destination_id)
         if record["last_check"] is None:
             raise NotFound(f"no connection check has run for destination {destination_id}", code="check")
         return record["last_check"]
@@ -164,4 +176,4 @@ class StitchModel:
     def _maybe_check(self, tenant: TenantState, record: dict[str, Any], dtype: DestinationType) -> None:
         if missing_required(dtype, record["properties"]):
             return
-        checks.start(self.engine, tenant.key, tenant.attrs["stitch_client_id"], record, dtype)
+        checks.start(self.engine, checks.DESTINATION_CHECK, tenant, record["id"])
