@@ -16,6 +16,7 @@ from aiohttp import web
 
 from mockserver import jsonio, request_keys as rk
 from mockserver.engine.errors import DomainError, Invalid, InvalidPathParameter, MalformedRequest, PayloadTooLarge
+from mockserver.rejections import reject, rejected
 from mockserver.spec import Operation, Parameter
 from mockserver.spec.examples import example_for
 from mockserver.spec.validation import errors_of
@@ -109,6 +110,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         try:
             raw = await read_raw_body(request, operation)
         except DomainError as error:
+            rejected(request, error)
             return json_response(vendor.render_error(error, operation))
         # From here on nothing awaits (vendor handlers are synchronous), so a request's changes are
         # atomic, and a request that ends in an error is undone: every record it changed (through the
@@ -139,10 +141,12 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
                 reply = handler(RequestContext(request, operation, engine, tenant, path, query, body))
             store.commit()
         except DomainError as error:
+            rejected(request, error)
             reply = vendor.render_error(error, operation)
             _undo(store, vendor_state, tenant, known, sequences)
         except Exception:  # a bug of ours: answer like the vendor's outage, and say so in the log
             log.exception("unhandled error in %s %s", operation.method, operation.path)
+            reject(request, "internal: an error in the mock itself (its traceback is in the server log)")
             reply = vendor.render_error(DomainError("internal error", code="internal"), operation)
             _undo(store, vendor_state, tenant, known, sequences)
         return json_response(reply)
@@ -168,6 +172,7 @@ def example_reply(operation: Operation) -> Reply:
 def make_not_found(vendor: Vendor) -> Any:
     async def not_found(request: web.Request) -> web.Response:
         request[rk.VENDOR] = vendor.name
+        reject(request, f"not found: no {vendor.name} operation matches {request.method} {request.path}")
         return json_response(vendor.not_found())
 
     return not_found

@@ -41,7 +41,7 @@ async def test_lists_requests_in_arrival_order_with_journal_stats(mock):
     first = body["requests"][0]
     assert set(first) == {
         "id", "at", "vendor", "method", "path", "query", "status", "duration_ms", "operation_id",
-        "tenant", "tenant_hint", "request_body", "fault",
+        "tenant", "tenant_hint", "request_body", "fault", "reason", "prefer",
     }
     assert first["vendor"] == "stitch" and first["operation_id"] == "create-a-destination-v4"
     assert first["tenant"] == fingerprint(SECRET_TOKEN)

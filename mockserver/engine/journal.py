@@ -47,6 +47,8 @@ class JournalEntry:
     tenant_hint: str | None  # masked credential, for people
     request_body: Any = None
     fault: str | None = None  # "latency", "status" or "drop" when a fault rule touched the request
+    reason: str | None = None  # why the request was refused (as in the X-Mock-Rejection header), credentials blanked
+    prefer: str | None = None  # the `Prefer` steering applied to it, e.g. "code=503"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,131 @@
+"""Why a vendor request was refused, said once and shown in three places.
+
+The vendors' error bodies are kept exactly as the vendors send them, and several say nothing useful
+(Census answers `{"status": 401}`, Stitch one generic sentence for any bad body). So whoever refuses
+a request (the dispatcher, the fault middleware, a `Prefer` header) records a short reason on it;
+the journal middleware then sends it back in the `X-Mock-Rejection` header (as Prism's
+`sl-violations` does), writes it in the access log line and keeps it in the journal entry.
+
+A reason may quote what the caller sent (a schema message naming a value), so before it is shown
+anywhere every credential of the request (the token, the body's masked fields) is blanked out of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any, Iterable
+
+from aiohttp import web
+
+from mockserver import request_keys as rk
+from mockserver.engine.errors import (
+    Conflict,
+    DomainError,
+    ForcedFault,
+    Forbidden,
+    InvalidPathParameter,
+    LimitReached,
+    MalformedRequest,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+)
+from mockserver.vendors.base import MASK
+
+HEADER = "X-Mock-Rejection"
+MAX_HEADER_CHARS = 1000
+
+# Most specific class first: MalformedRequest and PayloadTooLarge are Invalids too.
+_KINDS: tuple[tuple[type[DomainError], str], ...] = (
+    (ForcedFault, "fault"),
+    (Unauthorized, "auth"),
+    (Forbidden, "forbidden"),
+    (NotFound, "not found"),
+    (InvalidPathParameter, "invalid path"),
+    (MalformedRequest, "malformed"),
+    (PayloadTooLarge, "too large"),
+    (LimitReached, "limit"),
+    (Conflict, "conflict"),
+)
+
+
+def describe(error: DomainError) -> str:
+    """`<kind>: <what>`, e.g. `auth: missing or malformed bearer token`, `invalid: type is required`."""
+    kind = next((name for cls, name in _KINDS if isinstance(error, cls)), None)
+    if kind is None:
+        kind = "invalid" if error.code != "internal" else "internal"
+    return f"{kind}: {error.message or error.code or type(error).__name__}"
+
+
+def reject(request: web.Request, reason: str) -> None:
+    """Record why this request is refused (the first reason given wins)."""
+    if request.get(rk.REJECTION) is None:
+        request[rk.REJECTION] = reason
+
+
+def rejected(request: web.Request, error: DomainError) -> None:
+    reject(request, describe(error))
+
+
+# -- keeping credentials out of it ----------------------------------------------------------------
+
+def request_secrets(request: web.Request, raw_body: Any, masked_body: Any) -> set[str]:
+    """Every credential the request carried: its Authorization value, the Basic password, and each
+    body value the vendor's journal mask blanked out (found by comparing the body with its masked copy)."""
+    found: set[str] = set()
+    scheme, _, value = request.headers.get("Authorization", "").strip().partition(" ")
+    value = value.strip()
+    if value:
+        found.add(value)
+        if scheme.lower() == "basic":
+            try:
+                _, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                password = ""
+            found.add(password)
+    tenant = request.get(rk.TENANT_KEY)
+    if tenant:
+        found.add(tenant)
+    found.update(_masked_values(raw_body, masked_body))
+    return {s for s in found if s and s != MASK}
+
+
+def _masked_values(raw: Any, masked: Any) -> Iterable[str]:
+    if masked == MASK and raw != MASK:
+        yield from _leaves(raw)
+    elif isinstance(raw, dict) and isinstance(masked, dict):
+        for key, item in raw.items():
+            yield from _masked_values(item, masked.get(key))
+    elif isinstance(raw, list) and isinstance(masked, list):
+        for item, shown in zip(raw, masked):
+            yield from _masked_values(item, shown)
+
+
+def _leaves(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    elif value is not None and not isinstance(value, bool):
+        yield str(value)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each secret (as a whole word, longest first) replaced by the mask."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret in text:
+            text = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", MASK, text)
+    return text
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def header_value(reason: str) -> str:
+    """One line of printable ASCII (other characters as `\\u` escapes), at most 1,000 characters."""
+    text = _UNSAFE.sub(" ", reason).encode("ascii", "backslashreplace").decode("ascii")
+    return text if len(text) <= MAX_HEADER_CHARS else text[: MAX_HEADER_CHARS - 3] + "..."
