@@ -16,7 +16,9 @@ from mockserver.admin import Control, admin_middleware, setup_admin
 from mockserver.app_keys import CONTROL, ENGINE, REGISTRY, SETTINGS, VENDORS
 from mockserver.demo import with_demo_tenants
 from mockserver.dispatch import make_endpoint, make_not_found
+from mockserver.config import ConfigError
 from mockserver.engine import Engine
+from mockserver.engine.lifecycles import LifecycleError
 from mockserver.engine.journal import MAX_BODY_BYTES as JOURNAL_BODY_BYTES
 from mockserver.fault_injection import fault_middleware
 from mockserver.persistence import change_middleware, persistence_ctx
@@ -53,8 +55,11 @@ def create_app(settings: Settings | None = None) -> web.Application:
     for vendor in vendors.values():
         check_handlers(vendor)
     for name, overrides in settings.lifecycles.items():  # --config's `lifecycles:` (delays and modes)
-        if name.split(".", 1)[0] in vendors:
-            engine.lifecycles.configure(name, overrides.get("mode"), overrides.get("delays"))
+        if name.split(".", 1)[0] in vendors:  # a lifecycle of a vendor not served this time is skipped
+            try:
+                engine.lifecycles.configure(name, overrides.get("mode"), overrides.get("delays"))
+            except LifecycleError as exc:
+                raise ConfigError(f"config: lifecycles.{name}: {exc}") from None
     engine.lifecycles.settle()
 
     def mask(request: web.Request) -> Any:

@@ -125,6 +125,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         stitch_destination_limit=args.stitch_destination_limit,
         portable_no_api_tokens=frozenset(args.portable_no_api_token),
         declared_tenants=config.declared_tenants,
+        lifecycles=config.lifecycles,
         strict_auth=args.strict_auth or config.strict_auth,
         state_file=args.state_file,
         state_write_delay=args.state_write_delay,
@@ -146,7 +147,10 @@ async def serve(settings: Settings) -> None:
     from mockserver.app import VENDORS, create_app
     from mockserver.persistence import PersistenceError
 
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ConfigError as exc:  # e.g. a --config lifecycle or state the vendors do not declare
+        raise SystemExit(f"mockserver: {exc}") from None
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=10.0)
     try:
         await runner.setup()  # loads the state file, if any

@@ -11,6 +11,9 @@ tokens:
     pt-starter: {api_access: false}       # a plan without API access: every call answers 403
   census:
     cs-workspace: {workspace_name: Acme Analytics}
+lifecycles:                  # optional; per lifecycle (GET /__admin/lifecycles lists them)
+  census.sync_run: {mode: time, delays: {queued: 1, working: 5}}
+  stitch.connection_check: {mode: manual}
 ```
 
 A vendor's tokens may also be a plain list (`stitch: [sk-a, sk-b]`) when no attribute is needed.
@@ -48,13 +51,15 @@ ATTRIBUTES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "portable": {"api_access": (_boolean, "true or false")},
     "census": {"workspace_name": (_name, "a non-empty string of at most 200 characters")},
 }
-TOP_LEVEL = ("strict_auth", "tokens")
+TOP_LEVEL = ("strict_auth", "tokens", "lifecycles")
+LIFECYCLE_KEYS = ("mode", "delays")
 
 
 @dataclass(frozen=True)
 class Config:
     declared_tenants: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     strict_auth: bool = False
+    lifecycles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def load_config(path: str | Path) -> Config:
@@ -91,7 +96,28 @@ def parse_config(raw: Any, source: str = "config") -> Config:
         if vendor not in ATTRIBUTES:
             raise ConfigError(f"{source}: tokens.{vendor}: unknown vendor; known: {', '.join(ATTRIBUTES)}")
         declared[vendor] = _vendor_tokens(entries, f"{source}: tokens.{vendor}", ATTRIBUTES[vendor])
-    return Config(declared_tenants=declared, strict_auth=strict)
+    return Config(declared_tenants=declared, strict_auth=strict, lifecycles=_lifecycles(raw.get("lifecycles"), source))
+
+
+def _lifecycles(raw: Any, source: str) -> dict[str, dict[str, Any]]:
+    """Modes and delays by lifecycle name; the names and states are checked when the app is built,
+    where the vendors have declared them."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: lifecycles must map a lifecycle name to its mode and/or delays")
+    out: dict[str, dict[str, Any]] = {}
+    for name, entry in raw.items():
+        where = f"{source}: lifecycles.{name}"
+        if not isinstance(entry, dict) or not entry:
+            raise ConfigError(f"{where}: give mode and/or delays")
+        unknown = sorted(str(k) for k in entry if k not in LIFECYCLE_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(LIFECYCLE_KEYS)}")
+        if "delays" in entry and not isinstance(entry["delays"], dict):
+            raise ConfigError(f"{where}.delays: map each timed state to seconds")
+        out[str(name)] = dict(entry)
+    return out
 
 
 def _vendor_tokens(entries: Any, where: str, known: dict[str, tuple[Callable[[Any], bool], str]]) -> dict[str, dict[str, Any]]:

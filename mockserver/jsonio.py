@@ -1,7 +1,8 @@
-"""JSON in and out of the wire: orjson when installed (the `fast` extra), the standard library otherwise.
+"""JSON in and out of the wire: orjson when installed, the standard library otherwise.
 
 Both paths reject the same inputs as malformed: bad UTF-8, bad syntax, nesting deeper than the
-parser allows, and integers too long to parse safely.
+parser allows, and integers too long to parse safely. `preencoded` lets an answer carry a value that
+is the same bytes in every answer (a catalogue) already encoded, so it is copied, not re-encoded.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ def loads(raw: bytes) -> Any:
         return json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedJSON(str(exc).split("\n")[0]) from None
+
+
+def preencoded(value: Any) -> Any:
+    """`value` encoded once, to be placed anywhere inside what `dumps` is given: orjson splices the
+    bytes in as they are (orjson.Fragment). Without orjson it is `value` itself, encoded each time.
+    Only for the wire: what comes back is not a dict or list any more, so nothing may inspect it."""
+    if orjson is not None:
+        return orjson.Fragment(orjson.dumps(value))
+    return value
 
 
 def dumps(value: Any) -> bytes:

@@ -48,6 +48,44 @@ class Clock:
         return self._server._call(lambda c: c.advance(seconds))
 
 
+class Lifecycle:
+    """`server.lifecycle("census.sync_run")`: set its mode and delays, force outcomes, advance runs.
+    Each call returns the handle, so calls chain: `.mode("manual").force("failed", message="...")`."""
+
+    def __init__(self, server: "MockServer", name: str) -> None:
+        self._server = server
+        self.name = name
+
+    def describe(self) -> dict[str, Any]:
+        """The declaration, mode, delays, runs in flight and forced outcomes (as GET /__admin/lifecycles/{name})."""
+        return self._server._call(lambda c: c.lifecycle(self.name))
+
+    def mode(self, mode: str) -> "Lifecycle":
+        """`time` (on the clock), `immediate` (terminal within the request) or `manual` (advance by hand)."""
+        self._server._call(lambda c: c.configure_lifecycle(self.name, {"mode": mode}))
+        return self
+
+    def delays(self, **seconds: float) -> "Lifecycle":
+        """Seconds spent in each timed state, e.g. `.delays(queued=0, working=5)`."""
+        self._server._call(lambda c: c.configure_lifecycle(self.name, {"delays": seconds}))
+        return self
+
+    def force(self, state: str, *, message: str | None = None, token: str | None = None,
+              resource_id: str | int | None = None, times: int = 1, data: dict[str, Any] | None = None) -> "Lifecycle":
+        """The next `times` runs (optionally one token's, or one record's) end in `state`."""
+        raw: dict[str, Any] = {"state": state, "times": times}
+        for key, value in (("message", message), ("token", token), ("resource_id", resource_id), ("data", data)):
+            if value is not None:
+                raw[key] = value
+        self._server._call(lambda c: c.force_lifecycle(self.name, raw))
+        return self
+
+    def advance(self, *, token: str | None = None, resource_id: str | int | None = None) -> list[dict[str, Any]]:
+        """Move one run (by token and/or record id) or every run one step now; returns the runs moved."""
+        raw = {k: v for k, v in (("token", token), ("resource_id", resource_id)) if v is not None}
+        return self._server._call(lambda c: c.advance_lifecycle(self.name, raw))["runs"]
+
+
 class MockServer:
     """The mock server, started in-process; see the module docstring.
 
@@ -64,6 +102,7 @@ class MockServer:
             loaded = load_config(config)
             settings.setdefault("declared_tenants", loaded.declared_tenants)
             settings.setdefault("strict_auth", loaded.strict_auth)
+            settings.setdefault("lifecycles", loaded.lifecycles)
         self.settings = Settings(host=host, port=port, virtual_clock=virtual_clock, **settings)
         self.clock = Clock(self)
         self.demo: list[tuple[str, str, str]] = []  # with demo=True: (vendor, token, what it holds)
@@ -249,6 +288,15 @@ class MockServer:
             if value is not None:
                 raw[key] = value
         return self._call(lambda c: c.force_check(raw))
+
+    def lifecycle(self, name: str) -> Lifecycle:
+        """A handle on one lifecycle (`stitch.connection_check`, `census.sync_run`, ...); see `Lifecycle`."""
+        self._call(lambda c: c.lifecycle(name))  # unknown names fail here, with the list of known ones
+        return Lifecycle(self, name)
+
+    def lifecycles(self) -> list[dict[str, Any]]:
+        """Every lifecycle of every vendor, with its states, delays and mode."""
+        return self._call(lambda c: c.lifecycles()["lifecycles"])
 
     def add_fault(self, vendor: str | None = None, **rule: Any) -> dict[str, Any]:
         """Add a fault rule: method, path / path_regex, probability, count, latency_ms (a number or

@@ -12,12 +12,13 @@ from typing import Any, Mapping
 from mockserver import __version__
 from mockserver.admin.http import AdminError
 from mockserver.admin.journal import parse_filter, parse_limit
-from mockserver.admin.scenarios import forced_to_json, parse_forced
+from mockserver.admin.scenarios import forced_to_json, lifecycle_force_to_json, parse_forced, parse_lifecycle_force
 from mockserver.admin.state import replace_state
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.faults import FaultRule
-from mockserver.engine.lifecycles import RUNS
+from mockserver.engine.journal import fingerprint
+from mockserver.engine.lifecycles import RUNS, LifecycleError, Run
 from mockserver.engine.fields import FieldError
 from mockserver.vendors.base import Vendor
 
@@ -110,21 +111,81 @@ class Control:
         return forced_to_json(self.engine.outcomes.force(parse_forced(raw, self.vendors)))
 
     def forced_checks(self) -> dict[str, Any]:
-        return {"checks": [forced_to_json(r) for r in self.engine.outcomes.forced]}
+        return {"checks": [forced_to_json(r) for r in self.engine.outcomes.forced if r.lifecycle is None]}
 
     def delete_forced_check(self, rule_id: Any) -> dict[str, Any]:
         book = self.engine.outcomes
         number = _rule_id(rule_id)
-        rule = next((r for r in book.forced if r.id == number), None)
+        rule = next((r for r in book.forced if r.id == number and r.lifecycle is None), None)
         if rule is None:
             raise AdminError(f"no forced check outcome {rule_id}", 404)
         book.forced.remove(rule)
         return {"deleted": rule.id}
 
     def clear_forced_checks(self, vendor: Any = None) -> dict[str, Any]:
+        book = self.engine.outcomes
+        name = self._vendor(vendor, required=False)
+        kept = [r for r in book.forced if r.lifecycle is not None or (name is not None and r.vendor != name)]
+        deleted, book.forced = len(book.forced) - len(kept), kept
+        return {"deleted": deleted}
+
+    # -- lifecycles ---------------------------------------------------------------------------------
+    def lifecycles(self) -> dict[str, Any]:
+        declared = self.engine.lifecycles.declared
+        return {"lifecycles": [self.engine.lifecycles.describe(name) for name in sorted(declared)]}
+
+    def lifecycle(self, name: Any) -> dict[str, Any]:
+        """One lifecycle: its declaration, mode and delays, its runs in flight and its forced outcomes."""
+        lifecycles = self.engine.lifecycles
+        lifecycle = self._lifecycle(name)
+        runs = [{**Run(data).to_json(), "tenant": fingerprint(tenant.key)} for tenant, data in lifecycles.active_runs(lifecycle.name)]
+        forced = [lifecycle_force_to_json(r) for r in self.engine.outcomes.forced
+                  if r.lifecycle == lifecycle.name or (r.lifecycle is None and lifecycle.check and r.vendor == lifecycle.vendor)]
+        return {**lifecycles.describe(lifecycle.name), "runs": runs, "forced": forced}
+
+    def configure_lifecycle(self, name: Any, raw: Mapping[str, Any]) -> dict[str, Any]:
+        lifecycle = self._lifecycle(name)
+        extra = sorted(set(raw) - {"mode", "delays"})
+        if extra:
+            raise AdminError(f"unknown field(s) {', '.join(extra)}; send mode and/or delays")
+        delays = raw.get("delays")
+        if delays is not None and not isinstance(delays, dict):
+            raise AdminError(f"delays must map a state of {lifecycle.name} to seconds")
+        mode = raw.get("mode")
+        if mode is not None and not isinstance(mode, str):
+            raise AdminError("mode must be a string: time, immediate or manual")
+        try:
+            self.engine.lifecycles.configure(lifecycle.name, mode, delays)
+        except LifecycleError as exc:
+            raise AdminError(str(exc)) from None
+        self.engine.touch()
+        return self.engine.lifecycles.describe(lifecycle.name)
+
+    def force_lifecycle(self, name: Any, raw: Mapping[str, Any]) -> dict[str, Any]:
+        rule = parse_lifecycle_force(self._lifecycle(name), raw, self.vendors)
+        return lifecycle_force_to_json(self.engine.outcomes.force(rule))
+
+    def clear_forced_lifecycle(self, name: Any) -> dict[str, Any]:
+        lifecycle = self._lifecycle(name)
         before = len(self.engine.outcomes.forced)
-        self.engine.outcomes.clear(self._vendor(vendor, required=False))
+        self.engine.outcomes.clear(lifecycle=lifecycle.name)
         return {"deleted": before - len(self.engine.outcomes.forced)}
+
+    def advance_lifecycle(self, name: Any, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Move one run (by token and/or resource_id) or every run of a lifecycle one step now."""
+        lifecycle = self._lifecycle(name)
+        extra = sorted(set(raw) - {"token", "resource_id"})
+        if extra:
+            raise AdminError(f"unknown field(s) {', '.join(extra)}; send token and/or resource_id, or nothing for every run")
+        token, resource = raw.get("token"), raw.get("resource_id")
+        if token is not None and (not isinstance(token, str) or not token):
+            raise AdminError("token must be a non-empty string")
+        if resource is not None and (isinstance(resource, bool) or not isinstance(resource, (str, int))):
+            raise AdminError("resource_id must be a string or an integer")
+        tenant = self.vendors[lifecycle.vendor].tenant_key(token) if token is not None else None
+        moved = self.engine.lifecycles.advance(lifecycle.name, tenant, resource)
+        self.engine.touch()
+        return {"advanced": len(moved), "runs": moved}
 
     # -- faults -------------------------------------------------------------------------------------
     def add_fault(self, raw: Any) -> dict[str, Any]:
@@ -150,6 +211,12 @@ class Control:
         return {"deleted": before - len(self.engine.faults.rules)}
 
     # -- helpers ------------------------------------------------------------------------------------
+    def _lifecycle(self, name: Any) -> Any:
+        try:
+            return self.engine.lifecycles.get(str(name))
+        except LifecycleError as exc:
+            raise AdminError(str(exc), 404) from None
+
     def _vendor(self, name: Any, *, required: bool) -> str | None:
         if name is None and not required:
             return None

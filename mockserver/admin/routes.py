@@ -15,6 +15,11 @@
 | GET/POST/DELETE /__admin/scenarios/checks   | forced connection-check outcomes                      |
 | DELETE /__admin/scenarios/checks/{id}       | drop one forced outcome                               |
 | GET/POST/DELETE /__admin/faults             | fault rules                                           |
+| GET    /__admin/lifecycles                  | every lifecycle: states, delays, mode, runs in flight |
+| GET    /__admin/lifecycles/{name}           | one lifecycle, with its runs and forced outcomes      |
+| PUT    /__admin/lifecycles/{name}           | set its mode (time/immediate/manual) and/or delays    |
+| POST/DELETE /__admin/lifecycles/{name}/force | force the next run(s)' outcome / drop those rules    |
+| POST   /__admin/lifecycles/{name}/advance   | move one run (token, resource_id) or all one step     |
 | DELETE /__admin/faults/{id}                 | drop one fault rule                                   |
 """
 
@@ -90,6 +95,24 @@ def setup_admin(app: web.Application, control: Control) -> None:
     async def delete_fault(request: web.Request) -> web.Response:
         return reply(control.delete_fault(request.match_info["id"]))
 
+    async def list_lifecycles(request: web.Request) -> web.Response:
+        return reply(control.lifecycles())
+
+    async def get_lifecycle(request: web.Request) -> web.Response:
+        return reply(control.lifecycle(request.match_info["name"]))
+
+    async def put_lifecycle(request: web.Request) -> web.Response:
+        return reply(control.configure_lifecycle(request.match_info["name"], await read_object(request, required=True)))
+
+    async def force_lifecycle(request: web.Request) -> web.Response:
+        return reply(control.force_lifecycle(request.match_info["name"], await read_object(request, required=True)), 201)
+
+    async def clear_forced_lifecycle(request: web.Request) -> web.Response:
+        return reply(control.clear_forced_lifecycle(request.match_info["name"]))
+
+    async def advance_lifecycle(request: web.Request) -> web.Response:
+        return reply(control.advance_lifecycle(request.match_info["name"], await read_object(request)))
+
     table: list[tuple[str, str, Route]] = [
         ("GET", "/__admin/health", health),
         ("POST", "/__admin/reset", reset),
@@ -109,6 +132,12 @@ def setup_admin(app: web.Application, control: Control) -> None:
         ("POST", "/__admin/faults", add_fault),
         ("DELETE", "/__admin/faults", clear_faults),
         ("DELETE", "/__admin/faults/{id}", delete_fault),
+        ("GET", "/__admin/lifecycles", list_lifecycles),
+        ("GET", "/__admin/lifecycles/{name}", get_lifecycle),
+        ("PUT", "/__admin/lifecycles/{name}", put_lifecycle),
+        ("POST", "/__admin/lifecycles/{name}/force", force_lifecycle),
+        ("DELETE", "/__admin/lifecycles/{name}/force", clear_forced_lifecycle),
+        ("POST", "/__admin/lifecycles/{name}/advance", advance_lifecycle),
     ]
     for method, path, handler in table:
         app.router.add_route(method, path, handler)

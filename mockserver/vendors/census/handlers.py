@@ -24,7 +24,7 @@ def _ok(data: Any, status: str = "success", code: int = 200) -> Reply:
 
 def build_handlers(model: CensusModel, links: ConnectLinks) -> dict[str, Handler]:
     def show(record: dict[str, Any]) -> dict[str, Any]:
-        return serializers.destination(record, model.connector_of(record))
+        return serializers.destination(record, model.connector_of(record), wire=True)
 
     def destination_id(ctx: RequestContext) -> int:
         return int(ctx.path["destination_id"])

@@ -12,7 +12,9 @@ from mockserver.vendors.census.catalogue import Connector
 from mockserver.vendors.census.credentials import connection_details
 
 
-def destination(record: dict[str, Any], connector: Connector) -> dict[str, Any]:
+def destination(record: dict[str, Any], connector: Connector, wire: bool = False) -> dict[str, Any]:
+    """The destination as Census shows it. `wire=True` (answers only) embeds the type's objects
+    pre-encoded instead of as a list: the same JSON, without re-encoding the catalogue per answer."""
     return {
         "id": record["id"],
         "name": record["name"],
@@ -22,7 +24,7 @@ def destination(record: dict[str, Any], connector: Connector) -> dict[str, Any]:
         "last_test_succeeded": record["last_test_succeeded"],
         "last_tested_at": record["last_tested_at"],
         "connection_details": connection_details(connector, record["credentials"], record["system_details"]),
-        "objects": list(connector.objects),
+        "objects": connector.objects_wire if wire else list(connector.objects),
     }
 
 
