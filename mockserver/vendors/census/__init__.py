@@ -1,5 +1,6 @@
 """Census (workspace management API): destinations, their objects and refreshes, connectors and
-destination connect links, under /api/v1.
+destination connect links; source types, sources, their tables and models; syncs and sync runs;
+under /api/v1.
 
 Auth: `Authorization: Bearer <workspace key>`, or HTTP Basic with user `bearer` and the key as the
 password (dagster-census and Airflow send that). Keys may carry the `secret-token:` prefix Census
@@ -20,12 +21,17 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
-from mockserver.vendors.census import errors, serializers, workspace
+from mockserver.vendors.census import errors, serializers, sync_serializers, workspace
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
 from mockserver.vendors.census.links import ConnectLinks
 from mockserver.vendors.census.models import CensusModel
+from mockserver.vendors.census.sources import Sources
+from mockserver.vendors.census.sqlmodels import Models
+from mockserver.vendors.census.sync_handlers import Views, build_sync_handlers
+from mockserver.vendors.census.sync_runs import SyncRuns
+from mockserver.vendors.census.syncs import Syncs
 
 KEY_PREFIX = "secret-token:"
 BASIC_USER = "bearer"
@@ -50,8 +56,16 @@ class CensusVendor(Vendor):
         self.catalogue = Catalogue.load(fixtures_dir() / "census")
         self.model = CensusModel(engine, self.catalogue)
         self.links = ConnectLinks(engine, self.catalogue)
-        self.handlers = build_handlers(self.model, self.links)
-        self._secret_ids = {name: True for name in self.catalogue.secret_ids}
+        self.sources = Sources(engine, Catalogue.load(fixtures_dir() / "census", "source-types", "tables"))
+        self.models = Models(engine, self.sources)
+        self.syncs = Syncs(engine, self.sources, self.models, self.model)
+        self.runs = SyncRuns(engine, self.syncs)
+        self.views = Views(self.sources, self.models, self.syncs, self.runs)
+        self.handlers = {
+            **build_handlers(self.model, self.links),
+            **build_sync_handlers(self.sources, self.models, self.syncs, self.runs),
+        }
+        self._secret_ids = {name: True for name in self.catalogue.secret_ids | self.sources.types.secret_ids}
         self._init_workspace = workspace.initialiser(engine)
 
     def authenticate(self, request: web.Request) -> TenantState:
@@ -75,12 +89,22 @@ class CensusVendor(Vendor):
         now, origin = self.engine.clock.now(), URL("http://127.0.0.1")
         for link in self.links.all(tenant):
             yield "fetchDestinationConnectLink", {"status": "success", "data": serializers.connect_link(link, now, origin)}
+        for source in self.sources.all(tenant):
+            yield "fetchSource", {"status": "success", "data": self.views.source(source)}
+            for model in self.models.of_source(tenant, source["id"]):
+                yield "fetchModel", {"status": "success", "data": self.views.model(tenant, model)}
+        for sync in self.syncs.all(tenant):
+            yield "fetchSync", {"status": "success", "data": self.views.sync(tenant, sync)}
+        for run in self.runs.records.list(tenant):
+            yield "fetchSyncRun", {"status": "success", "data": sync_serializers.sync_run(run)}
 
     def mask(self, operation: Operation, body: Any) -> Any:
         """Password-type credentials (and secret custom headers) never reach the journal."""
         if body is None:
             return None
-        connection = body.get("service_connection") if isinstance(body, dict) else None
+        # Destinations send `service_connection`, sources `connection`.
+        key = "service_connection" if isinstance(body, dict) and "service_connection" in body else "connection"
+        connection = body.get(key) if isinstance(body, dict) else None
         creds = connection.get("credentials") if isinstance(connection, dict) else None
         if not isinstance(creds, dict):
             return mask_secrets(body, self._secret_ids)
@@ -89,8 +113,8 @@ class CensusVendor(Vendor):
         if "custom_headers" in creds:
             inner["custom_headers"] = masked_headers(creds["custom_headers"])
         assert isinstance(connection, dict)  # implied by `creds` being a dict
-        outer = mask_secrets({**body, "service_connection": {k: v for k, v in connection.items() if k != "credentials"}})
-        outer["service_connection"]["credentials"] = inner
+        outer = mask_secrets({**body, key: {k: v for k, v in connection.items() if k != "credentials"}})
+        outer[key]["credentials"] = inner
         return outer
 
 

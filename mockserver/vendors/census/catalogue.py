@@ -1,7 +1,10 @@
-"""Census's destination types ("connectors") and their object catalogues, from fixtures/census/.
+"""Census's connection types and their catalogues, from fixtures/census/: destination types
+("connectors") with their objects, and source types with their tables.
 
-`connectors.json` holds each type as GET /connectors serves it, plus `x-mock-*` keys of our own
-(never served); `objects/<service_name>.json` holds the objects every destination of that type has.
+`connectors.json` holds each destination type as GET /connectors serves it, plus `x-mock-*` keys of
+our own (never served); `objects/<service_name>.json` holds the objects every destination of that
+type has. `source-types.json` and `tables/<service_name>.json` are the same for sources: both kinds
+share one shape (configuration fields, creatable flags), so one class reads both.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class Connector:
     objects: tuple[dict[str, Any], ...]
     system_details: dict[str, dict[str, str]]
     served: dict[str, Any]
+    name_from: str | None = None  # sources: the credential Census shows in a source's generated name
 
     @cached_property
     def answer(self) -> dict[str, Any]:
@@ -106,12 +110,14 @@ class Catalogue:
         return frozenset(i for c in self.ordered for i in c.secret_ids)
 
     @classmethod
-    def load(cls, folder: Path) -> "Catalogue":
-        raw = json.loads((folder / "connectors.json").read_text(encoding="utf-8"))
+    def load(cls, folder: Path, index: str = "connectors", objects_dir: str = "objects") -> "Catalogue":
+        """`<index>.json` (a list under the key `index`, `-` read as `_`), each type's `<objects_dir>/<name>.json`."""
+        key = index.replace("-", "_")
+        raw = json.loads((folder / f"{index}.json").read_text(encoding="utf-8"))
         connectors = []
-        for entry in raw["connectors"]:
+        for entry in raw[key]:
             name = entry["service_name"]
-            objects = json.loads((folder / "objects" / f"{name}.json").read_text(encoding="utf-8"))["objects"]
+            objects = json.loads((folder / objects_dir / f"{name}.json").read_text(encoding="utf-8"))[objects_dir]
             connectors.append(
                 Connector(
                     service_name=name,
@@ -122,6 +128,7 @@ class Catalogue:
                     objects=tuple(objects),
                     system_details=entry.get("x-mock-system-details", {}),
                     served={k: v for k, v in entry.items() if not k.startswith("x-mock-")},
+                    name_from=entry.get("x-mock-name-from"),
                 )
             )
         return cls(connectors)

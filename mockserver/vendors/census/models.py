@@ -6,7 +6,7 @@ the required ones are present. Any failure raises Invalid before anything is sto
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
@@ -36,6 +36,8 @@ class CensusModel:
         checks.declare(engine, checks.DESTINATION_TEST, "destinations", self.connector_of,
                        "A destination's connection test: running, then succeeded or failed")
         self.refreshes = Refreshes(engine)
+        # Called with (tenant, destination id) before a destination is deleted, to delete what needs it.
+        self.dependents: list[Callable[[TenantState, int], None]] = []
 
     # -- queries -----------------------------------------------------------------------------------
     def destinations(self, tenant: TenantState) -> list[dict[str, Any]]:
@@ -117,6 +119,9 @@ class CensusModel:
         return record
 
     def delete(self, tenant: TenantState, destination_id: int) -> None:
+        self.records.get(tenant, destination_id)
+        for dependent in self.dependents:  # syncs to this destination go with it
+            dependent(tenant, destination_id)
         self.records.delete(tenant, destination_id)
 
     def refresh_objects(self, tenant: TenantState, destination_id: int) -> int:

@@ -1,0 +1,161 @@
+"""Census handlers for source types, sources, source objects, models, syncs and sync runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.engine.store import TenantState
+from mockserver.vendors.base import Handler, Reply, RequestContext
+from mockserver.vendors.census import sync_serializers as show
+from mockserver.vendors.census.pagination import page_of
+from mockserver.vendors.census.sources import Sources
+from mockserver.vendors.census.sqlmodels import Models
+from mockserver.vendors.census.sync_runs import SyncRuns
+from mockserver.vendors.census.syncs import Syncs
+
+DELETED = Reply(200, {"status": "deleted"})
+
+
+def _ok(data: Any, status: str = "success", code: int = 200) -> Reply:
+    return Reply(code, {"status": status, "data": data})
+
+
+class Views:
+    """Records to JSON, with what each needs from its neighbours (a model's columns, a sync's status)."""
+
+    def __init__(self, sources: Sources, models: Models, syncs: Syncs, runs: SyncRuns) -> None:
+        self.sources, self.models, self.syncs, self.runs = sources, models, syncs, runs
+
+    def source(self, record: dict[str, Any]) -> dict[str, Any]:
+        return show.source(record, self.sources.type_of(record))
+
+    def model(self, tenant: TenantState, record: dict[str, Any]) -> dict[str, Any]:
+        return show.model(record, self.models.columns(self.sources.get(tenant, record["source_id"]), record))
+
+    def sync(self, tenant: TenantState, record: dict[str, Any]) -> dict[str, Any]:
+        source, found = self.syncs.source_object(tenant, record)
+        shown = self.model(tenant, found) if record["source_object"]["type"] == "model" else found
+        return show.sync(record, shown, self.runs.sync_status(tenant, record["id"]))
+
+    def objects(self, tenant: TenantState, source: dict[str, Any]) -> list[dict[str, Any]]:
+        """Tables in catalogue order, then models oldest first: "creation order" for the pager."""
+        models = self.models.of_source(tenant, source["id"])
+        return [*self.sources.tables(source), *(self.model(tenant, m) for m in models)]
+
+
+def build_sync_handlers(sources: Sources, models: Models, syncs: Syncs, runs: SyncRuns) -> dict[str, Handler]:
+    views = Views(sources, models, syncs, runs)
+
+    def page(ctx: RequestContext, items: Any, render: Any = lambda item: item) -> Reply:
+        return Reply(200, page_of(items, ctx.query, ctx.request.url, render))
+
+    # -- source types and sources --------------------------------------------------------------------
+    def list_source_types(ctx: RequestContext) -> Reply:
+        return page(ctx, sources.types.ordered, lambda t: t.answer)
+
+    def get_source_type(ctx: RequestContext) -> Reply:
+        return _ok(sources.source_type(ctx.path["service_name"]).answer)
+
+    def list_sources(ctx: RequestContext) -> Reply:
+        return page(ctx, sources.all(ctx.tenant), views.source)
+
+    def create_source(ctx: RequestContext) -> Reply:
+        given = ctx.body["connection"]
+        record = sources.create(ctx.tenant, given["type"], given.get("label"), given.get("credentials") or {},
+                                bool(given.get("read_only_connection", False)))
+        return _ok(views.source(record), "created", 201)
+
+    def get_source(ctx: RequestContext) -> Reply:
+        return _ok(views.source(sources.get(ctx.tenant, ctx.path["source_id"])))
+
+    def update_source(ctx: RequestContext) -> Reply:
+        return _ok(views.source(sources.update(ctx.tenant, ctx.path["source_id"], ctx.body["connection"])), "updated")
+
+    def delete_source(ctx: RequestContext) -> Reply:
+        sources.delete(ctx.tenant, ctx.path["source_id"])
+        return DELETED
+
+    def list_source_objects(ctx: RequestContext) -> Reply:
+        return page(ctx, views.objects(ctx.tenant, sources.get(ctx.tenant, ctx.path["source_id"])))
+
+    # -- models --------------------------------------------------------------------------------------
+    def list_models(ctx: RequestContext) -> Reply:
+        return page(ctx, models.of_source(ctx.tenant, ctx.path["source_id"]), lambda m: views.model(ctx.tenant, m))
+
+    def create_model(ctx: RequestContext) -> Reply:
+        body = ctx.body
+        record = models.create(ctx.tenant, ctx.path["source_id"], body["name"], body["query"], body.get("description"))
+        return _ok(views.model(ctx.tenant, record), "created", 201)
+
+    def get_model(ctx: RequestContext) -> Reply:
+        return _ok(views.model(ctx.tenant, models.get(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"])))
+
+    def update_model(ctx: RequestContext) -> Reply:
+        record = models.update(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"], ctx.body)
+        return _ok(views.model(ctx.tenant, record), "updated")
+
+    def delete_model(ctx: RequestContext) -> Reply:
+        models.delete(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"])
+        return DELETED
+
+    # -- syncs and runs ------------------------------------------------------------------------------
+    def list_syncs(ctx: RequestContext) -> Reply:
+        return page(ctx, syncs.all(ctx.tenant), lambda s: views.sync(ctx.tenant, s))
+
+    def create_sync(ctx: RequestContext) -> Reply:
+        record = syncs.create(ctx.tenant, ctx.body)
+        if record is None:  # validate_only
+            return _ok({})
+        return _ok({"sync_id": record["id"]}, "created", 201)
+
+    def get_sync(ctx: RequestContext) -> Reply:
+        return _ok(views.sync(ctx.tenant, syncs.get(ctx.tenant, ctx.path["sync_id"])))
+
+    def update_sync(ctx: RequestContext) -> Reply:
+        return _ok(views.sync(ctx.tenant, syncs.update(ctx.tenant, ctx.path["sync_id"], ctx.body)), "updated")
+
+    def delete_sync(ctx: RequestContext) -> Reply:
+        syncs.delete(ctx.tenant, ctx.path["sync_id"])
+        return DELETED
+
+    def trigger_sync(ctx: RequestContext) -> Reply:
+        # Query and JSON body both may carry force_full_sync (Rails merges them; the query wins).
+        body = ctx.body if isinstance(ctx.body, dict) else {}
+        force = ctx.query.get("force_full_sync", body.get("force_full_sync", False))
+        run = runs.trigger(ctx.tenant, ctx.path["sync_id"], bool(force))
+        return _ok({"sync_run_id": run["id"]})
+
+    def list_sync_runs(ctx: RequestContext) -> Reply:
+        return page(ctx, runs.of_sync(ctx.tenant, ctx.path["sync_id"]), show.sync_run)
+
+    def get_sync_run(ctx: RequestContext) -> Reply:
+        return _ok(show.sync_run(runs.get(ctx.tenant, ctx.path["sync_run_id"])))
+
+    def cancel_sync_run(ctx: RequestContext) -> Reply:
+        runs.cancel(ctx.tenant, ctx.path["sync_run_id"])
+        return Reply(200, {"status": "cancelled", "data": {}})
+
+    return {
+        "listSourceTypes": list_source_types,
+        "fetchSourceType": get_source_type,
+        "listSources": list_sources,
+        "createSource": create_source,
+        "fetchSource": get_source,
+        "updateSource": update_source,
+        "deleteSource": delete_source,
+        "listSourceObjects": list_source_objects,
+        "listModels": list_models,
+        "createModel": create_model,
+        "fetchModel": get_model,
+        "updateModel": update_model,
+        "deleteModel": delete_model,
+        "listSyncs": list_syncs,
+        "createSync": create_sync,
+        "fetchSync": get_sync,
+        "updateSync": update_sync,
+        "deleteSync": delete_sync,
+        "triggerSync": trigger_sync,
+        "listSyncRuns": list_sync_runs,
+        "fetchSyncRun": get_sync_run,
+        "cancelSyncRun": cancel_sync_run,
+    }
