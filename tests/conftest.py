@@ -12,6 +12,7 @@ import base64
 import copy
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import pytest
@@ -114,6 +115,18 @@ class MockClient:
 
 
 MockFactory = Callable[..., Awaitable[MockClient]]
+
+
+CLIENTS = Path(__file__).parent / "clients"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/clients drives real vendor clients (the `clients` extra): collected only when named,
+    as in `pytest tests/clients`, never by the default run."""
+    if collection_path != CLIENTS:
+        return None
+    named = (config.invocation_params.dir / arg.split("::")[0] for arg in config.args)
+    return None if any(p.resolve().is_relative_to(CLIENTS) for p in named) else True
 
 
 @pytest.fixture
