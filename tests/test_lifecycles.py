@@ -392,3 +392,24 @@ def test_config_file_sets_lifecycle_modes_and_delays(tmp_path):
     config.write_text("lifecycles:\n  stitch.connection_check: {speed: 1}\n")
     with pytest.raises(ConfigError, match="unknown key"):
         MockServer(config=config)
+
+
+# -- an unexpected error answers the same way in every vendor -----------------------------------------
+
+@pytest.mark.parametrize(("vendor", "operation", "path", "token"), [
+    ("stitch", "list-destinations-v4", "/v4/destinations", STITCH),
+    ("portable", "listDestinations", "/v2/destinations", "pt-unexpected"),
+    ("census", "listDestinations", "/api/v1/destinations", CENSUS),
+])
+async def test_an_unlisted_error_is_the_vendors_500_in_every_vendor(mock, vendor, operation, path, token):
+    """Before, Portable answered an unlisted error with 400 and the others with 500."""
+    from mockserver.engine.errors import DomainError, ForcedFault
+
+    def fails(ctx: RequestContext) -> Reply:
+        raise DomainError("a kind of error no vendor lists")
+
+    target = mock.app[VENDORS][vendor]
+    target.handlers[operation] = fails
+    answer = await mock.get(path, token=token, check=False)
+    assert answer.status == 500
+    assert answer.body == target.render_error(ForcedFault(500), None).body  # the vendor's own outage answer

@@ -17,6 +17,7 @@ Census uses two shapes: a bare integer status for "who are you / no such thing"
 from __future__ import annotations
 
 from mockserver.engine.errors import (
+    Conflict,
     DomainError,
     ForcedFault,
     Forbidden,
@@ -49,6 +50,6 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
         return Reply(404, {"status": 404})
     if isinstance(error, PayloadTooLarge):
         return _message(413, "Request body is too large")
-    if isinstance(error, Invalid):
+    if isinstance(error, (Invalid, Conflict)):
         return _message(400, error.message)
     return _message(500, FAULT_MESSAGES[500])

@@ -6,6 +6,7 @@
   ids and query values read like the Go binding errors Portable's stack (oapi-codegen, per the
   seed's `x-go-*` extensions) produces.
 - 413 and forced faults use the HTTP status phrase (`Too Many Requests`, `Service Unavailable`...).
+- Any other error is a bug of the mock's and answers 500 `Internal Server Error`, as in every vendor.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from http import HTTPStatus
 
 from mockserver.engine.errors import (
+    Conflict,
     DomainError,
     ForcedFault,
     Forbidden,
@@ -86,6 +88,6 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
         if error.code == "query":
             return message(query_message(error, operation))
         return message(error.message or _phrase(400))
-    if error.code == "internal":
-        return message(_phrase(500), 500)
-    return message(error.message or _phrase(400))
+    if isinstance(error, Conflict):
+        return message(error.message or _phrase(400))
+    return message(_phrase(500), 500)  # anything unlisted is a bug of ours: the vendor's outage, as elsewhere

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from mockserver.engine.errors import (
+    Conflict,
     DomainError,
     ForcedFault,
     Forbidden,
@@ -43,7 +44,7 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
         return Reply(status, error.message or "Not Found")
     if isinstance(error, PayloadTooLarge):
         return Reply(413, "request body is too large")
-    if isinstance(error, LimitReached):
+    if isinstance(error, (LimitReached, Conflict)):
         return Reply(400, error.message)
     if isinstance(error, Invalid):
         if error.code in CODED:
