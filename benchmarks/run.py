@@ -23,6 +23,7 @@ Every loop here is bounded in count and in time.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -30,6 +31,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -37,7 +39,8 @@ import report  # noqa: E402
 from loadgen import LoadGenerator, Request, Result, choose  # noqa: E402
 from report import Ratio  # noqa: E402
 from scenarios import (  # noqa: E402
-    NotServed, PORTABLE_TENANTS, Scenario, all_scenarios, bearer, portable_create, portable_rejected, stitch_list, triggers,
+    NotServed, PORTABLE_TENANTS, Scenario, all_scenarios, census_run_poll, portable_create, portable_rejected, stitch_list,
+    triggers,
 )
 from server import CHECKOUT, Server, cold_starts, environment_note, machine_busy, mockserver_command  # noqa: E402
 
@@ -50,6 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--duration", type=float, default=8.0, help="measured seconds per figure (default 8)")
     p.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds before each figure, not measured (default 2)")
+    p.add_argument("--rounds", type=int, default=4,
+                   help="each comparison alternates its two sides this many times, duration/rounds each (default 4), "
+                        "so load from other processes falls on both sides alike")
     p.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
     p.add_argument("--cold-starts", type=int, default=5, help="fresh processes timed for cold start (default 5)")
     p.add_argument("--only", action="append", default=[], metavar="KEY",
@@ -74,14 +80,49 @@ class Figure:
     rss_mb: float
 
 
-def measure(gen: LoadGenerator, server: Server, variants: list[Request], expect: int, args: argparse.Namespace) -> Figure:
-    base = f"http://127.0.0.1:{server.port}"
-    if args.warmup > 0:
-        gen.run(base, variants, args.warmup, expect)
-    cpu_before = server.cpu_seconds()
-    result = gen.run(base, variants, args.duration, expect)
-    cpu_us = (server.cpu_seconds() - cpu_before) / max(1, result.requests) * 1e6
-    return Figure(result, cpu_us, server.rss_mb())
+@dataclass
+class Side:
+    """One server of a comparison and what to send it."""
+
+    port: int
+    variants: list[Request]
+    expect: int
+    cpu_seconds: Callable[[], float] = lambda: float("nan")
+    rss_mb: Callable[[], float] = lambda: float("nan")
+
+
+def side(server: Server, variants: list[Request], expect: int) -> Side:
+    return Side(server.port, variants, expect, server.cpu_seconds, server.rss_mb)
+
+
+def side_by_side(gen: LoadGenerator, args: argparse.Namespace, sides: list[Side]) -> list[Figure]:
+    """Warm every side up, then alternate them `--rounds` times (duration/rounds each) and add up:
+    a burst of load from elsewhere on the machine lands on both sides instead of one."""
+    for s in sides:
+        if args.warmup > 0:
+            gen.run(f"http://127.0.0.1:{s.port}", s.variants, args.warmup, s.expect)
+    rounds = max(1, args.rounds)
+    per = max(1.0, args.duration / rounds)
+    parts: list[list[tuple[Result, float]]] = [[] for _ in sides]
+    for _ in range(rounds):
+        for i, s in enumerate(sides):
+            before = s.cpu_seconds()
+            result = gen.run(f"http://127.0.0.1:{s.port}", s.variants, per, s.expect)
+            parts[i].append((result, s.cpu_seconds() - before))
+    figures = []
+    for s, runs in zip(sides, parts):
+        requests = sum(r.requests for r, _ in runs)
+        seconds = sum(r.seconds for r, _ in runs)
+        total = Result(
+            generator=runs[0][0].generator, requests=requests, seconds=seconds,
+            rps=requests / seconds if seconds else 0.0,
+            p50_ms=statistics.median(r.p50_ms for r, _ in runs),
+            p99_ms=statistics.median(r.p99_ms for r, _ in runs),
+            unexpected=sum(r.unexpected for r, _ in runs),
+        )
+        cpu = sum(c for _, c in runs)
+        figures.append(Figure(total, cpu / max(1, requests) * 1e6, s.rss_mb()))
+    return figures
 
 
 def say(line: str) -> None:
@@ -145,11 +186,10 @@ def against_ceiling(args: argparse.Namespace, gen: LoadGenerator) -> tuple[list[
             return lines + [f"- {s}" for s in skipped], ratios
         with ceiling_server([s.size for s in scenarios]) as ceiling:
             for s in scenarios:
-                say(f"... {s.title} ({s.size:,} B), then the ceiling with the same body size")
-                ours = measure(gen, server, s.variants, s.expect, args)
-                say(figure_line("ours   ", ours))
+                say(f"... {s.title} ({s.size:,} B), alternating with the ceiling answering the same body size")
                 static = [Request(v.method, f"/static/{s.size}", (), v.body) for v in s.variants[:1]]
-                bare = measure(gen, ceiling, static, 200, args)
+                ours, bare = side_by_side(gen, args, [side(server, s.variants, s.expect), side(ceiling, static, 200)])
+                say(figure_line("ours   ", ours))
                 say(figure_line("ceiling", bare))
                 lines.append(f"| {s.title} | {s.size:,} B | {ours.result.rps:,.0f} | {bare.result.rps:,.0f} | "
                              f"{ours.result.p99_ms:.2f} ms | {ours.cpu_us:.0f} µs | {bare.cpu_us:.0f} µs | {ours.result.unexpected:,} |")
@@ -164,24 +204,21 @@ def against_ceiling(args: argparse.Namespace, gen: LoadGenerator) -> tuple[list[
 def part_costs(args: argparse.Namespace, gen: LoadGenerator) -> tuple[list[str], list[Ratio]]:
     """Each part on (as shipped) against off (benchmarks/variant.py), same scenario, side by side."""
     cases = [("journal", stitch_list()), ("journal", portable_create()), ("rejection", portable_rejected()),
-             ("lifecycles", stitch_list())]
+             ("lifecycles", stitch_list()), ("lifecycles", census_run_poll())]
     lines = ["| part | scenario | on: req/s, CPU/req | off: req/s, CPU/req | cost (CPU/req) |", "|---|---|---:|---:|---:|"]
     ratios: list[Ratio] = []
     for part, scenario in cases:
         say(f"... {part} on and off: {scenario.title}")
         off_command = [sys.executable, str(HERE / "variant.py"), "--without", part, *mockserver_command("warning", SERVER_ARGS)[3:]]
-        figures = []
-        for command in (None, off_command):
-            try:
-                with Server(args=SERVER_ARGS, command=command) as server:
-                    scenario.prepare(server)
-                    figures.append(measure(gen, server, scenario.variants, scenario.expect, args))
-            except RuntimeError as exc:
-                figures.append(None)
-                say(f"    cannot measure: {exc}")
-        on, off = figures
-        if on is None or off is None:
-            lines.append(f"| {part} | {scenario.title} | | | not measured (this build cannot switch it off) |")
+        try:
+            with Server(args=SERVER_ARGS) as on_server, Server(args=SERVER_ARGS, command=off_command) as off_server:
+                scenario.prepare(on_server)
+                scenario.prepare(off_server)
+                on, off = side_by_side(gen, args, [side(on_server, scenario.variants, scenario.expect),
+                                                   side(off_server, scenario.variants, scenario.expect)])
+        except (RuntimeError, NotServed) as exc:
+            say(f"    cannot measure: {exc}")
+            lines.append(f"| {part} | {scenario.title} | | | not measured ({exc}) |")
             continue
         say(figure_line("on ", on))
         say(figure_line("off", off))
@@ -205,13 +242,12 @@ def prism_side_by_side(args: argparse.Namespace, gen: LoadGenerator) -> tuple[li
     for label, our_level, their_level in (("default logging", "info", None), ("quiet", "warning", "warn")):
         scenario = portable_create()
         say(f"... Prism side by side, {label}: ours --log-level {our_level}, Prism {'-v ' + their_level if their_level else 'default (info)'}")
-        with Server(args=SERVER_ARGS, log_level=our_level) as server:
+        with Server(args=SERVER_ARGS, log_level=our_level) as server, prism.Prism(seed, their_level) as other:
             scenario.prepare(server)
-            ours = measure(gen, server, scenario.variants, 201, args)
+            ours, their_figure = side_by_side(gen, args, [side(server, scenario.variants, 201),
+                                                          Side(other.port, scenario.variants, 201, rss_mb=other.rss_mb)])
+            theirs, their_rss = their_figure.result, their_figure.rss_mb
         say(figure_line("ours ", ours))
-        with prism.Prism(seed, their_level) as other:
-            theirs = measure_other(gen, other.port, scenario.variants, 201, args)
-            their_rss = other.rss_mb()
         say(f"    prism: {theirs.rps:,.0f} req/s, p50 {theirs.p50_ms:.2f} ms, p99 {theirs.p99_ms:.2f} ms")
         lines.append(f"| mockserver (validated, stored) | `--log-level {our_level}` | {ours.result.rps:,.0f} | "
                      f"{ours.result.p50_ms:.2f} ms | {ours.result.p99_ms:.2f} ms | {ours.rss_mb:.0f} MB |")
@@ -220,13 +256,6 @@ def prism_side_by_side(args: argparse.Namespace, gen: LoadGenerator) -> tuple[li
         ratios.append(Ratio(f"POST /v2/destinations / Prism {version}, {label}", ours.result.rps, theirs.rps, "req/s",
                             GOALS["prism"], "min"))
     return lines, ratios
-
-
-def measure_other(gen: LoadGenerator, port: int, variants: list[Request], expect: int, args: argparse.Namespace) -> Result:
-    base = f"http://127.0.0.1:{port}"
-    if args.warmup > 0:
-        gen.run(base, variants, args.warmup, expect)
-    return gen.run(base, variants, args.duration, expect)
 
 
 def wiremock_side_by_side(args: argparse.Namespace, gen: LoadGenerator) -> tuple[list[str], list[Ratio]]:
@@ -239,24 +268,23 @@ def wiremock_side_by_side(args: argparse.Namespace, gen: LoadGenerator) -> tuple
     get, post = stitch_list(), portable_create()
     post.variants = post.variants[:1]
     lines = ["| scenario | mockserver req/s | WireMock req/s | ratio |", "|---|---:|---:|---:|"]
-    figures = {}
     with Server(args=SERVER_ARGS) as server:
         for s in (get, post):
             s.prepare(server)
-            say(f"... {s.title}: mockserver")
-            figures[s.key] = measure(gen, server, s.variants, s.expect, args).result
         answers = {s.key: server.request(s.variants[0].method, s.variants[0].path, dict(s.variants[0].headers),
-                                         None if s.variants[0].body is None else __import__("json").loads(s.variants[0].body))
+                                         json.loads(s.variants[0].body) if s.variants[0].body is not None else None)
                    for s in (get, post)}
-    with wiremock.WireMock() as other:
-        other.stub("GET", "/v4/destinations", 200, answers[get.key].raw, headers=dict(get.variants[0].headers))
-        other.stub("POST", "/v2/destinations", 201, answers[post.key].raw, schema=schema)
-        for s in (get, post):
-            say(f"... {s.title}: WireMock")
-            theirs = measure_other(gen, other.port, s.variants, s.expect, args)
-            ours = figures[s.key]
-            say(f"    ours {ours.rps:,.0f} req/s, WireMock {theirs.rps:,.0f} req/s ({theirs.unexpected:,} unexpected)")
-            lines.append(f"| {s.title} | {ours.rps:,.0f} | {theirs.rps:,.0f} | {ours.rps / theirs.rps if theirs.rps else float('nan'):.2f}x |")
+        with wiremock.WireMock() as other:
+            other.stub("GET", "/v4/destinations", 200, answers[get.key].raw, headers=dict(get.variants[0].headers))
+            other.stub("POST", "/v2/destinations", 201, answers[post.key].raw, schema=schema)
+            for s in (get, post):
+                say(f"... {s.title}: mockserver alternating with WireMock")
+                ours, theirs = side_by_side(gen, args, [side(server, s.variants, s.expect),
+                                                        Side(other.port, s.variants, s.expect, rss_mb=other.rss_mb)])
+                say(figure_line("ours    ", ours))
+                say(figure_line("WireMock", theirs))
+                ratio = ours.result.rps / theirs.result.rps if theirs.result.rps else float("nan")
+                lines.append(f"| {s.title} | {ours.result.rps:,.0f} | {theirs.result.rps:,.0f} | {ratio:.2f}x |")
     return lines, []
 
 

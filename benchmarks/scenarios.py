@@ -253,23 +253,26 @@ def census_list() -> Scenario:
 
 
 CENSUS_POLL_TOKEN = "secret-token:bench-census-poll"
-CENSUS_SOURCE = {"connection": {"type": "postgres", "label": "Bench warehouse", "credentials": {
-    "hostname": "db.example.com", "port": 5432, "database": "bench", "user": "bench", "password": "secret"}}}
+# A Snowflake source with a model over its USERS table, synced into Braze's user object (the shapes of
+# the vendor's docs; fixtures/census/tables/ holds the table).
+CENSUS_SOURCE = {"connection": {"type": "snowflake", "credentials": {
+    "account": "xy12345.us-east-1", "warehouse": "COMPUTE_WH", "user": "CENSUS", "password": "s3cret"}}}
+CENSUS_MODEL = {"name": "Active users", "query": "select ID, EMAIL from ANALYTICS.PUBLIC.USERS where IS_ACTIVE"}
 
 
 def _census_sync(server: Server) -> int:
     """A source, a model, a destination and an upsert sync between them, made as a user would."""
     headers = dict([bearer(CENSUS_POLL_TOKEN)])
     source = must(server, "POST", "/api/v1/sources", headers, CENSUS_SOURCE, 201, "census source")["data"]["id"]
-    model = must(server, "POST", f"/api/v1/sources/{source}/models", headers,
-                 {"name": "bench_users", "query": "select id, email from users"}, 201, "census model")["data"]["id"]
+    model = must(server, "POST", f"/api/v1/sources/{source}/models", headers, CENSUS_MODEL, 201, "census model")["data"]["id"]
     created = json.loads(json.dumps(CENSUS_CREATE).replace("{n}", "poll"))
     destination = must(server, "POST", "/api/v1/destinations", headers, created, 201, "census destination")["data"]["id"]
     sync = must(server, "POST", "/api/v1/syncs", headers, {
         "operation": "upsert",
         "source_attributes": {"connection_id": source, "object": {"type": "model", "id": model}},
         "destination_attributes": {"connection_id": destination, "object": "user"},
-        "mappings": [{"from": {"type": "column", "data": "email"}, "to": "external_id", "is_primary_identifier": True}],
+        "mappings": [{"from": {"type": "column", "data": "ID"}, "to": "external_id", "is_primary_identifier": True},
+                     {"from": {"type": "column", "data": "EMAIL"}, "to": "email", "is_primary_identifier": False}],
     }, 201, "census sync")
     return int(sync["data"]["sync_id"])
 
@@ -309,6 +312,10 @@ def triggers() -> list[Scenario]:
         made["portable"] = _portable_flow(server)
         return "run one flow again and again"
 
+    def stitch(server: Server) -> str:
+        made["stitch"] = _stitch_source(server)
+        return "start one source's replication job again and again"
+
     return [
         Scenario(key="census-trigger", title="Census POST /api/v1/syncs/{id}/trigger", vendor="census", expect=200,
                  variants=[], setup=census,
@@ -316,6 +323,9 @@ def triggers() -> list[Scenario]:
         Scenario(key="portable-trigger", title="Portable POST /v2/flows/{id}/run", vendor="portable", expect=201,
                  variants=[], setup=portable,
                  build=lambda server: [Request("POST", f"/v2/flows/{made['portable']}/run", (bearer(PORTABLE_POLL_TOKEN),))]),
+        Scenario(key="stitch-trigger", title="Stitch POST /v4/sources/{id}/sync", vendor="stitch", expect=200,
+                 variants=[], setup=stitch,
+                 build=lambda server: [Request("POST", f"/v4/sources/{made['stitch']}/sync", (bearer(STITCH_POLL_TOKEN),))]),
     ]
 
 
