@@ -126,6 +126,28 @@ class Lifecycle:
         return next((s for s in self.outcomes[1:]), self.outcomes[0])
 
 
+CHECK_RUNNING, CHECK_SUCCEEDED, CHECK_FAILED = "running", "succeeded", "failed"
+
+
+def connection_check(
+    name: str, resource: str, delay: float, decide: Decide, write: Write, description: str, job_kind: str | None = None
+) -> Lifecycle:
+    """The shape every vendor's connection check shares: `running`, then `succeeded` or `failed`
+    after the check delay; the legacy forced-check API applies to it."""
+    return Lifecycle(
+        name=name,
+        resource=resource,
+        path=(CHECK_RUNNING,),
+        outcomes=(CHECK_SUCCEEDED, CHECK_FAILED),
+        delays={CHECK_RUNNING: delay},
+        decide=decide,
+        write=write,
+        check=True,
+        job_kind=job_kind,
+        description=description,
+    )
+
+
 class LifecycleError(ValueError):
     """A control-plane request that cannot apply to a lifecycle; the message says why."""
 

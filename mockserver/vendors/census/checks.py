@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
-from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
+from mockserver.engine.lifecycles import CHECK_FAILED, CHECK_RUNNING, CHECK_SUCCEEDED, Outcome, Run, connection_check
 from mockserver.engine.outcomes import classify
 from mockserver.engine.store import TenantState
 from mockserver.vendors.census.catalogue import Connector
@@ -23,7 +23,7 @@ from mockserver.vendors.census.catalogue import Connector
 DESTINATION_TEST = "census.connection_check"
 STEPS = ("Verify connectivity", "Verify credentials", "Verify permissions")
 FAILED_STEP = {"dns": 0, "auth": 1}
-RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+RUNNING, SUCCEEDED, FAILED = CHECK_RUNNING, CHECK_SUCCEEDED, CHECK_FAILED
 
 ConnectorOf = Callable[[dict[str, Any]], Connector]
 
@@ -74,19 +74,7 @@ def declare(engine: Engine, name: str, resource: str, connector_of: ConnectorOf,
         record["last_test_succeeded"] = failed_step is None
         record["last_tested_at"] = iso_seconds(now)
 
-    engine.lifecycles.declare(
-        Lifecycle(
-            name=name,
-            resource=resource,
-            path=(RUNNING,),
-            outcomes=(SUCCEEDED, FAILED),
-            delays={RUNNING: engine.settings.check_delay},
-            decide=decide,
-            write=write,
-            check=True,
-            description=description,
-        )
-    )
+    engine.lifecycles.declare(connection_check(name, resource, engine.settings.check_delay, decide, write, description))
 
 
 def start(engine: Engine, name: str, tenant: TenantState, record_id: int) -> None:

@@ -15,13 +15,13 @@ from typing import Any, Callable, Mapping
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
-from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
+from mockserver.engine.lifecycles import CHECK_FAILED, CHECK_RUNNING, CHECK_SUCCEEDED, Outcome, Run, connection_check
 from mockserver.engine.outcomes import classify
 from mockserver.engine.store import TenantState
 
 DESTINATION_CHECK = "stitch.connection_check"
 HOST_FIELDS = ("host", "endpoint", "encryption_host", "jdbc_url")
-RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+RUNNING, SUCCEEDED, FAILED = CHECK_RUNNING, CHECK_SUCCEEDED, CHECK_FAILED
 
 SecretsOf = Callable[[dict[str, Any]], list[str]]
 
@@ -62,20 +62,8 @@ def declare(engine: Engine, name: str, resource: str, secrets_of: SecretsOf, des
             check.update(status=FAILED, error=True, discovery_exit_status=1, discovery_error_message=message)
             record["configured"] = False
 
-    engine.lifecycles.declare(
-        Lifecycle(
-            name=name,
-            resource=resource,
-            path=(RUNNING,),
-            outcomes=(SUCCEEDED, FAILED),
-            delays={RUNNING: engine.settings.check_delay},
-            decide=decide,
-            write=write,
-            check=True,
-            job_kind="stitch.check" if name == DESTINATION_CHECK else None,  # the kind older state files carry
-            description=description,
-        )
-    )
+    job_kind = "stitch.check" if name == DESTINATION_CHECK else None  # the kind older state files carry
+    engine.lifecycles.declare(connection_check(name, resource, engine.settings.check_delay, decide, write, description, job_kind))
 
 
 def start(engine: Engine, name: str, tenant: TenantState, record_id: int) -> None:
