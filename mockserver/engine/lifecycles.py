@@ -54,12 +54,14 @@ class Outcome:
 
 
 class Run:
-    """A view of one run's plain-data record, handed to the vendor's `write` callback."""
+    """A view of one run's plain-data record, handed to the vendor's `write` callback, with the
+    tenant it runs in (the tenant owns its runs, so the key is not stored in the run)."""
 
-    __slots__ = ("data",)
+    __slots__ = ("data", "tenant")
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], tenant: TenantState | None = None) -> None:
         self.data = data
+        self.tenant = tenant
 
     @property
     def lifecycle(self) -> str:
@@ -235,7 +237,7 @@ class Lifecycles:
         runs = tenant.collection(RUNS)
         self._store.note(runs, data["id"])
         runs[data["id"]] = data
-        run = Run(data)
+        run = Run(data, tenant)
         lifecycle.write(record, run, self._clock.now())
         if not lifecycle.path:
             self._finish(lifecycle, tenant, data)
@@ -245,7 +247,7 @@ class Lifecycles:
 
     def active(self, name: str, tenant: TenantState, record_id: Any) -> Run | None:
         data = tenant.collection(RUNS).get(run_key(name, record_id))
-        return Run(data) if data is not None else None
+        return Run(data, tenant) if data is not None else None
 
     def active_runs(self, name: str | None = None, tenant_key: str | None = None, record_id: Any = None) -> list[tuple[TenantState, dict[str, Any]]]:
         """Runs in flight (of one lifecycle, tenant or record), oldest first."""
@@ -276,7 +278,7 @@ class Lifecycles:
         data["outcome"] = Outcome(state, message, "stopped").to_json()
         data["stopped"] = True
         self._enter(lifecycle, tenant, data, state)
-        return Run(data)
+        return Run(data, tenant)
 
     def advance(self, name: str, tenant_key: str | None = None, record_id: Any = None) -> list[dict[str, Any]]:
         """Move matching runs one step now, whatever the mode; returns the runs as they are after."""
@@ -359,7 +361,7 @@ class Lifecycles:
         data["state"] = state
         data["entered_at"] = iso_millis(self._clock.now())
         data["job"] = None
-        lifecycle.write(record, Run(data), self._clock.now())
+        lifecycle.write(record, Run(data, tenant), self._clock.now())
         if state in lifecycle.terminal:
             self._finish(lifecycle, tenant, data)
         return True
