@@ -21,7 +21,8 @@ from mockserver.engine import Engine
 from mockserver.engine.lifecycles import LifecycleError
 from mockserver.engine.journal import MAX_BODY_BYTES as JOURNAL_BODY_BYTES
 from mockserver.fault_injection import fault_middleware
-from mockserver.persistence import change_middleware, persistence_ctx
+from mockserver.latency import Latency
+from mockserver.persistence import change_middleware, load_ctx, persistence_ctx
 from mockserver.middlewares import journal_middleware, json_errors
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
@@ -71,11 +72,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
             return f"<{request.content_length} bytes, not kept>"
         return vendor.mask(registry.operation(vendor.name, request[rk.OPERATION]), body)
 
+    latency = Latency()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[
             journal_middleware(engine, mask),
-            fault_middleware(engine, registry, vendors),
+            fault_middleware(engine, registry, vendors, latency),
             change_middleware(engine),
             json_errors,
             admin_middleware(settings.admin_token),  # innermost: sees /__admin's own 404s and 405s
@@ -87,6 +89,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[VENDORS] = vendors
 
     app[CONTROL] = Control(engine, vendors)
+    app[CONTROL].starting = settings.demo  # health answers 503 until the demo data is in place
+    app.on_shutdown.append(latency.on_shutdown)  # a stopping server cuts injected latency short
     setup_admin(app, app[CONTROL])
     for vendor in vendors.values():
         # Literal paths before parameterised ones of the same shape, so `/x/types` never reads as `/x/{id}`.
@@ -101,6 +105,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.cleanup_ctx.append(_run_scheduler)
     if settings.state_file:
         app.cleanup_ctx.append(persistence_ctx(engine, settings.state_file, settings.state_write_delay, vendors))
+    if settings.load_file:
+        app.cleanup_ctx.append(load_ctx(engine, settings.load_file, vendors, app[CONTROL].started))
     return app
 
 

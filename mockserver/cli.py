@@ -1,16 +1,25 @@
-"""`mockserver serve ...`: start all three fake vendors on one port until Ctrl-C or SIGTERM."""
+"""`mockserver serve ...`: start all three fake vendors on one port until Ctrl-C or SIGTERM.
+
+Every mistake a user can make on the command line (a bad value, a port in use, an unknown host, a
+state file in a missing folder, a broken --config file) ends in one line naming the option and what
+is wrong, and a non-zero exit: never a traceback. Every serve option can also come from the
+environment (`--check-delay` is `MOCKSERVER_CHECK_DELAY`); see `environment_defaults`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import gc
 import logging
 import os
 import signal
+import socket
 import sys
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Mapping, NoReturn, Sequence
 
 from aiohttp import web
 
@@ -19,16 +28,31 @@ from mockserver.config import Config, ConfigError, load_config
 from mockserver.settings import Settings
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+ENV_PREFIX = "MOCKSERVER_"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+SHUTDOWN_TIMEOUT = 5.0  # seconds in-flight requests get to finish once the server is asked to stop
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description="Stateful mock of the Stitch Connect, Portable and Census APIs.")
+class Parser(argparse.ArgumentParser):
+    """argparse, except that a mistake is one line (what is wrong, and where to look), not the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
+    parser = Parser(prog="mockserver", description="Stateful mock of the Stitch Connect, Portable and Census APIs.")
     parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the mock server")
+    serve = sub.add_parser(
+        "serve", help="run the mock server",
+        epilog="Every option can also be set in the environment: --check-delay 0 is MOCKSERVER_CHECK_DELAY=0, "
+               "a flag such as --virtual-clock is MOCKSERVER_VIRTUAL_CLOCK=1, a repeatable option takes a "
+               "comma-separated list. The command line wins over the environment.")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port to bind; 0 picks a free one and prints it (default 8080)")
-    serve.add_argument("--seed", type=int, default=0, help="seed for ids and generated data: same seed, same output (default 0)")
+    serve.add_argument("--port", type=_port, default=8080, help="port to bind; 0 picks a free one and prints it (default 8080)")
+    serve.add_argument("--seed", type=_integer, default=0, help="seed for ids and generated data: same seed, same output (default 0)")
     serve.add_argument("--check-delay", type=_non_negative, default=2.0, metavar="SECONDS",
                        help="how long a simulated connection check runs; 0 finishes it within the request (default 2)")
     serve.add_argument("--refresh-delay", type=_non_negative, default=2.0, metavar="SECONDS",
@@ -55,24 +79,68 @@ def build_parser() -> argparse.ArgumentParser:
                        help="load state from FILE at start; save it atomically soon after each change and at exit")
     serve.add_argument("--state-write-delay", type=_non_negative, default=0.2, metavar="SECONDS",
                        help="with --state-file: how long after a change the state is saved (default 0.2)")
+    serve.add_argument("--load", default=None, metavar="FILE",
+                       help="start from the state in FILE (JSON, or YAML) and never write to it; a full reset returns to it")
     serve.add_argument("--demo", action="store_true",
                        help="start with seeded demo data for every vendor and print the demo tokens")
-    serve.add_argument("--admin-token", default=os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None, metavar="TOKEN",
-                       help="require this token on /__admin (X-Admin-Token or Authorization: Bearer); "
-                            "default: $MOCKSERVER_ADMIN_TOKEN, else none")
+    serve.add_argument("--admin-token", default=None, metavar="TOKEN",
+                       help="require this token on /__admin (X-Admin-Token or Authorization: Bearer)")
+    environment_defaults(serve, os.environ if environ is None else environ)
     return parser
 
 
-def _at_least(cast: Callable[[str], Any], minimum: float) -> Callable[[str], Any]:
-    """An argparse type: `cast` the text and refuse values below `minimum`."""
+def env_name(option: str) -> str:
+    """`--check-delay` -> `MOCKSERVER_CHECK_DELAY`: the one rule for every serve option."""
+    return ENV_PREFIX + option.lstrip("-").upper().replace("-", "_")
+
+
+def environment_defaults(parser: argparse.ArgumentParser, environ: Mapping[str, str]) -> None:
+    """Make `MOCKSERVER_<OPTION>` the default of each `--option`, checked like the option itself.
+
+    An empty variable counts as unset. Flags take 1/true/yes/on or 0/false/no/off; a repeatable
+    option takes a comma-separated list. The command line still wins."""
+    defaults: dict[str, Any] = {}
+    for action in parser._actions:
+        options = [o for o in action.option_strings if o.startswith("--")]
+        if not options or action.dest == "help":
+            continue
+        name = env_name(options[0])
+        text = environ.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            defaults[action.dest] = _from_environment(action, text)
+        except (argparse.ArgumentTypeError, ValueError) as exc:
+            parser.exit(2, f"{parser.prog}: {name}={text!r}: {exc}\n")
+    parser.set_defaults(**defaults)
+
+
+def _from_environment(action: argparse.Action, text: str) -> Any:
+    if isinstance(action, argparse._StoreTrueAction):
+        word = text.lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            raise ValueError("give 1, true, yes or on (or 0, false, no, off)")
+        return word in TRUE_WORDS
+    if isinstance(action, argparse._AppendAction):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    value = action.type(text) if callable(action.type) else text
+    if action.choices is not None and value not in action.choices:
+        raise ValueError(f"must be one of {', '.join(map(str, action.choices))}")
+    return value
+
+
+def _at_least(cast: Callable[[str], Any], minimum: float, maximum: float | None = None) -> Callable[[str], Any]:
+    """An argparse type: `cast` the text and refuse values outside [minimum, maximum]."""
 
     def parse(text: str) -> Any:
         try:
             value = cast(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more")
+        if value != value or value < minimum or (maximum is not None and value > maximum):  # NaN too
+            if maximum is not None:
+                raise argparse.ArgumentTypeError(f"must be between {minimum:g} and {maximum:g}, got {text}")
+            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more, got {text}")
         return value
 
     return parse
@@ -81,6 +149,14 @@ def _at_least(cast: Callable[[str], Any], minimum: float) -> Callable[[str], Any
 _non_negative = _at_least(float, 0)
 _non_negative_int = _at_least(int, 0)
 _positive = _at_least(int, 1)
+_port = _at_least(int, 0, 65535)
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
 def _timestamp(text: str) -> datetime:
@@ -93,23 +169,49 @@ def _timestamp(text: str) -> datetime:
     return moment
 
 
+def _refuse(message: str) -> NoReturn:
+    raise SystemExit(f"mockserver: {message}")
+
+
+def _check_combinations(args: argparse.Namespace) -> None:
+    """Options that cannot work together, or cannot work at all, are refused before anything starts."""
+    if args.start_time is not None and not args.virtual_clock:
+        _refuse("--start-time needs --virtual-clock (a real clock always starts at the real time)")
+    if args.load and args.state_file:
+        _refuse("--load and --state-file both set the starting state; to keep changes, copy the file and use --state-file")
+    if args.load and args.demo:
+        _refuse("--load and --demo both set the starting state; use one")
+    if args.state_file:
+        path = Path(args.state_file)
+        folder = path.parent
+        if path.is_dir():
+            _refuse(f"--state-file {path}: is a folder; give a file name")
+        if not folder.is_dir():
+            _refuse(f"--state-file {path}: the folder {folder} does not exist; create it first")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            _refuse(f"--state-file {path}: the folder {folder} is not writable")
+    if args.load and not Path(args.load).is_file():
+        _refuse(f"--load {args.load}: no such file")
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
     from mockserver.vendors import VENDOR_MODULES
 
+    _check_combinations(args)
     vendors: tuple[str, ...] = ()
     if args.vendors:
         vendors = tuple(v.strip() for v in args.vendors.split(",") if v.strip())
         unknown = [v for v in vendors if v not in VENDOR_MODULES]
         if unknown:
-            raise SystemExit(f"mockserver: unknown vendor(s) {', '.join(unknown)}; known: {', '.join(VENDOR_MODULES)}")
+            _refuse(f"unknown vendor(s) {', '.join(unknown)}; known: {', '.join(VENDOR_MODULES)}")
     config = Config()
     if args.config:
         try:
             config = load_config(args.config)
         except ConfigError as exc:
-            raise SystemExit(f"mockserver: {exc}") from None
+            _refuse(str(exc))
     if (args.strict_auth or config.strict_auth) and not config.declared_tenants:
-        raise SystemExit("mockserver: --strict-auth refuses every undeclared token; declare tokens with --config")
+        _refuse("--strict-auth refuses every undeclared token; declare tokens with --config")
     return Settings(
         host=args.host,
         port=args.port,
@@ -129,9 +231,24 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         strict_auth=args.strict_auth or config.strict_auth,
         state_file=args.state_file,
         state_write_delay=args.state_write_delay,
+        load_file=args.load,
         demo=args.demo,
         admin_token=args.admin_token,
     )
+
+
+def bind_problem(exc: OSError, host: str, port: int) -> str:
+    """One line for why the server could not listen, with what to do about it."""
+    if isinstance(exc, socket.gaierror):
+        return f"cannot listen on --host {host}: no such host or address ({exc.strerror or exc})"
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {host} is already in use (another mockserver, WireMock, ...); "
+                "choose another with --port, or --port 0 for a free one")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on --host {host}: that address does not belong to this machine"
+    if exc.errno == errno.EACCES:
+        return f"cannot listen on port {port}: permission denied (ports below 1024 need privileges)"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
 def tune_gc() -> None:
@@ -143,47 +260,82 @@ def tune_gc() -> None:
     gc.set_threshold(5000, 20, 10)
 
 
+def _say(line: str) -> None:
+    """Progress for the person at the terminal (stderr, so stdout's first line stays the address)."""
+    print(f"mockserver: {line}", file=sys.stderr, flush=True)
+
+
+def _stop_signals(stop: asyncio.Event) -> None:
+    """First Ctrl-C (or SIGTERM): stop gracefully. A second one: exit at once, without a last save."""
+
+    def on_signal() -> None:
+        if stop.is_set():
+            print("mockserver: second interrupt, exiting at once", file=sys.stderr, flush=True)
+            os._exit(130)
+        stop.set()
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal)
+
+
 async def serve(settings: Settings) -> None:
     from mockserver.app import VENDORS, create_app
     from mockserver.persistence import PersistenceError
 
+    stop = asyncio.Event()
+    _stop_signals(stop)
     try:
         app = create_app(settings)
     except ConfigError as exc:  # e.g. a --config lifecycle or state the vendors do not declare
         raise SystemExit(f"mockserver: {exc}") from None
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=10.0)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT)
     try:
-        await runner.setup()  # loads the state file, if any
+        await runner.setup()  # loads the state file or the --load file, if any
     except PersistenceError as exc:
         await runner.cleanup()
-        raise SystemExit(f"mockserver: {exc}") from None
+        _refuse(str(exc))
     tune_gc()
     site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        _refuse(bind_problem(exc, settings.host, settings.port))
     port = settings.port
     server = getattr(site, "_server", None)
     if server is not None and server.sockets:
         port = server.sockets[0].getsockname()[1]
-    demo = None
-    if settings.demo:
-        from mockserver.demo import banner, seed_demo
-
-        local = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-        demo = banner(await seed_demo(app, f"http://{local}:{port}"))
-    vendors = ", ".join(f"{name} ({' '.join(v.spec.prefixes)})" for name, v in app[VENDORS].items())
-    print(f"mockserver {__version__} listening on http://{settings.host}:{port} serving {vendors}", flush=True)
-    if demo:
-        print(demo, flush=True)
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        demo = await _demo(app, settings, port, stop) if settings.demo else None
+        if not stop.is_set():
+            vendors = ", ".join(f"{name} ({' '.join(v.spec.prefixes)})" for name, v in app[VENDORS].items())
+            print(f"mockserver {__version__} listening on http://{settings.host}:{port} serving {vendors}", flush=True)
+            if demo:
+                print(demo, flush=True)
+            await stop.wait()
     finally:
-        print("mockserver stopping", flush=True)
-        await runner.cleanup()
+        print("mockserver stopping (Ctrl-C again to exit at once)", flush=True)
+        await runner.cleanup()  # cuts injected latency short; in-flight requests get their answers
+
+
+async def _demo(app: web.Application, settings: Settings, port: int, stop: asyncio.Event) -> str | None:
+    """Seed the demo (health answers 503 meanwhile); None when a signal came first."""
+    from mockserver.demo import DemoError, banner, load_demo
+
+    local = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    _say("loading demo data ...")
+    seeding = asyncio.ensure_future(load_demo(app, f"http://{local}:{port}", _say))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({seeding, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not seeding.done():
+        seeding.cancel()
+        return None
+    try:
+        return banner(seeding.result())
+    except DemoError as exc:
+        _refuse(str(exc))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,7 +352,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run: Callable[..., Any] = uvloop.run
     except ImportError:
         run = asyncio.run
-    run(serve(settings))
+    try:
+        run(serve(settings))
+    except KeyboardInterrupt:  # Ctrl-C before the server's own signal handling was in place
+        return 130
     return 0
 
 

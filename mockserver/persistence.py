@@ -8,6 +8,10 @@
   fsynced, then `os.replace`d over the old one. A reader (or a restart after a crash) therefore sees
   the previous file or the new one, never a torn one, and at most the last write window is lost.
 - At shutdown a last save runs if anything changed since the previous one.
+
+`--load FILE` is the read-only sibling: the file (JSON, or YAML when named `.yaml`/`.yml`) is
+validated and loaded the same way at start, is never written, and becomes what a full reset returns
+to, so a team can keep a scenario in its repository and run against it as often as it likes.
 """
 
 from __future__ import annotations
@@ -170,6 +174,41 @@ def persistence_ctx(engine: Engine, path: str, delay: float, vendors: Mapping[st
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await saver.save_if_changed()
+
+    return ctx
+
+
+def read_scenario(path: str | Path) -> Any:
+    """The state document in a --load file: JSON, or YAML when the name says so."""
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise PersistenceError(f"--load {source}: cannot read: {exc.strerror or exc}") from None
+    if source.suffix.lower() in (".yaml", ".yml"):
+        from mockserver.config import ConfigError, read_yaml
+
+        try:
+            return read_yaml(raw.decode("utf-8"), str(source))
+        except (ConfigError, UnicodeDecodeError) as exc:
+            raise PersistenceError(f"--load {exc}") from None
+    try:
+        return jsonio.loads(raw)
+    except jsonio.MalformedJSON as exc:
+        raise PersistenceError(f"--load {source}: not JSON: {exc}") from None
+
+
+def load_ctx(engine: Engine, path: str, vendors: Mapping[str, Vendor], started: Callable[[], None]) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Load a --load file before the server accepts requests; nothing is ever written back to it."""
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        raw = read_scenario(path)
+        try:
+            replace_state(engine, raw, vendors)
+        except AdminError as exc:
+            raise PersistenceError(f"--load {path}: {exc}") from None
+        started()  # what a full reset returns to
+        yield
 
     return ctx
 

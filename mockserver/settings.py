@@ -31,6 +31,8 @@ class Settings:
     state_file: str | None = None
     state_write_delay: float = 0.2
     demo: bool = False
+    # --load FILE: a state document (JSON or YAML) loaded at start, never written; a full reset returns to it.
+    load_file: str | None = None
     # Lifecycle overrides (issue 9): name -> {"mode": "time|immediate|manual", "delays": {state: seconds}};
     # from --config's `lifecycles:`. `check_delay` and `refresh_delay` above are shorthands for the
     # connection-check and object-refresh lifecycles' delays.

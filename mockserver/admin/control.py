@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mockserver import __version__
+from mockserver.admin.baseline import Baseline
 from mockserver.admin.http import AdminError
 from mockserver.admin.journal import parse_filter, parse_limit
 from mockserver.admin.scenarios import forced_to_json, lifecycle_force_to_json, parse_forced, parse_lifecycle_force
@@ -29,11 +30,21 @@ class Control:
     def __init__(self, engine: Engine, vendors: Mapping[str, Vendor]) -> None:
         self.engine = engine
         self.vendors = vendors
+        # `starting` while --demo or --load puts the starting state in place (health answers 503);
+        # `baseline` is that starting state, which a full reset returns to (see admin/baseline.py).
+        self.starting = False
+        self.baseline: Baseline | None = None
+
+    def started(self, baseline: bool = True) -> None:
+        """The starting state (--demo's data, a --load file) is in place: report healthy, and with
+        `baseline` make it what a full reset returns to."""
+        self.baseline = Baseline.capture(self.engine) if baseline else None
+        self.starting = False
 
     # -- health and reset ---------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
         return {
-            "status": "ok",
+            "status": "starting" if self.starting else "ok",
             "version": __version__,
             "vendors": [
                 {"name": name, "prefixes": list(v.spec.prefixes), "operations": len(v.spec.operations)}
@@ -49,6 +60,8 @@ class Control:
         if token is not None and vendor is None:
             raise AdminError("token needs a vendor: tokens are per vendor")
         self.engine.reset(vendor, self.vendors[vendor].tenant_key(token) if token is not None else None)
+        if vendor is None and self.baseline is not None:
+            self.baseline.restore(self.engine)
         return {"status": "reset", "vendor": vendor, "token": token is not None}
 
     # -- state --------------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def setup_admin(app: web.Application, control: Control) -> None:
     async def health(request: web.Request) -> web.Response:
-        return reply(control.health())
+        health = control.health()
+        return reply(health, 503 if health["status"] == "starting" else 200)  # 503 until --demo/--load is in place
 
     async def reset(request: web.Request) -> web.Response:
         body = await read_object(request)

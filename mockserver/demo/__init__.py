@@ -3,27 +3,48 @@
 Seeding runs in two phases once the server listens: first the records whose asynchronous work
 (connection checks, object refreshes) should be finished when the demo is announced, then a wait
 for that work (a virtual clock is advanced; a real clock is waited on, at most `MAX_WAIT` seconds),
-then the records that should still be in flight. The demo tokens are declared tenants (so they work
-under --strict-auth and carry plan attributes). A state file that already holds state wins: the demo
-seeds only an empty server.
+then the records that should still be in flight. Until it is done the server's health answers 503
+`starting`; the demo's own requests are neither logged nor journaled; and the state it leaves is
+what a full reset returns to. The banner says what is true when it is printed: with a check delay
+longer than `MAX_WAIT` it says the outcomes are still to come, and when.
+
+The demo tokens are declared tenants (so they work under --strict-auth and carry plan attributes).
+A state file that already holds state wins: the demo seeds only an empty server.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import logging
+from typing import Callable, Iterator
+
 import aiohttp
 from aiohttp import web
 
-from mockserver.app_keys import CONTROL, ENGINE, SETTINGS, VENDORS
+from mockserver.app_keys import CONTROL, ENGINE, VENDORS
 from mockserver.demo import census, portable, stitch
 from mockserver.demo.client import DemoClient, DemoError
+from mockserver.demo.names import company_name
 from mockserver.settings import Settings
 
 VENDOR_DEMOS = {"stitch": stitch, "portable": portable, "census": census}
 MAX_WAIT = 10.0
+ACCESS_LOG = "mockserver.access"
 
-__all__ = ["DemoError", "banner", "seed_demo", "with_demo_tenants"]
+__all__ = ["DemoError", "DemoReport", "banner", "load_demo", "seed_demo", "with_demo_tenants"]
+
+Rows = list[tuple[str, str, str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoReport:
+    rows: Rows  # (vendor, token, what it holds once its work is done); empty: a state file won
+    unsettled: float = 0.0  # seconds until work the rows describe as done is done (0: it is)
+    running: int = 0  # jobs still pending when the demo was announced (the "running" ones)
+    running_for: float = 0.0  # seconds until the last of them ends
+    virtual: bool = False  # on a virtual clock those seconds pass only when the clock is advanced
 
 
 def with_demo_tenants(settings: Settings) -> Settings:
@@ -35,32 +56,77 @@ def with_demo_tenants(settings: Settings) -> Settings:
     return dataclasses.replace(settings, declared_tenants=declared)
 
 
-async def seed_demo(app: web.Application, base_url: str) -> list[tuple[str, str, str]]:
+async def seed_demo(app: web.Application, base_url: str) -> Rows:
     """Seed the running app through `base_url`; returns (vendor, token, what it holds) rows."""
-    engine, settings, control = app[ENGINE], app[SETTINGS], app[CONTROL]
+    return (await load_demo(app, base_url)).rows
+
+
+async def load_demo(app: web.Application, base_url: str, progress: Callable[[str], None] | None = None) -> DemoReport:
+    """Seed the running app through `base_url`, telling `progress` about any wait."""
+    engine, control = app[ENGINE], app[CONTROL]
     if engine.export()["vendors"]:
-        return []  # a loaded state file is the state
+        control.started(baseline=False)  # a loaded state file is the state; a reset empties it
+        return DemoReport([])
     demos = [module for name, module in VENDOR_DEMOS.items() if name in app[VENDORS]]
-    company = engine.random.faker.company()
-    async with aiohttp.ClientSession() as session:
-        client = DemoClient(session, base_url)
-        for module in demos:
-            await module.settled(client, company)
-        wait = max(settings.check_delay, settings.refresh_delay)
-        if engine.clock.virtual:
-            engine.scheduler.advance(wait)
-        elif wait <= MAX_WAIT:
-            await asyncio.sleep(wait + 0.05)  # real time: the background scheduler finishes the jobs
-        for module in demos:
-            await module.in_flight(client, company)
+    company = company_name(engine.random.stream("demo"))
+    with _quiet(ACCESS_LOG):  # the user's log starts with the user's requests
+        async with aiohttp.ClientSession() as session:
+            client = DemoClient(session, base_url)
+            for module in demos:
+                await module.settled(client, company)
+            wait = _seconds_to_last_job(app)
+            if engine.clock.virtual:
+                engine.scheduler.advance(wait)
+            elif wait > 0:
+                if progress is not None and wait >= 1:
+                    progress(f"demo: waiting {min(wait, MAX_WAIT):.0f} s for its connection checks and refreshes to finish")
+                await asyncio.sleep(min(wait, MAX_WAIT) + 0.05)  # the background scheduler runs the jobs
+            unsettled = _seconds_to_last_job(app)
+            before = len(engine.scheduler.pending())
+            for module in demos:
+                await module.in_flight(client, company)
     control.clear_requests()  # the journal starts empty: demo set-up is not the user's traffic
-    return [row for module in demos for row in module.ROWS]
+    control.started()  # health turns 200, and a full reset comes back to this
+    return DemoReport([row for module in demos for row in module.ROWS], unsettled,
+                      max(0, len(engine.scheduler.pending()) - before), _seconds_to_last_job(app), engine.clock.virtual)
 
 
-def banner(rows: list[tuple[str, str, str]]) -> str:
+def _seconds_to_last_job(app: web.Application) -> float:
+    engine = app[ENGINE]
+    pending = engine.scheduler.pending()
+    if not pending:
+        return 0.0
+    return max(0.0, (pending[-1].due - engine.clock.now()).total_seconds())
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Drop one logger's records for a while (the demo's own requests in the access log)."""
+    target = logging.getLogger(logger_name)
+    drop = logging.Filter("\0")  # matches no logger name, so every record is filtered out
+    target.addFilter(drop)
+    try:
+        yield
+    finally:
+        target.removeFilter(drop)
+
+
+def banner(report: DemoReport | Rows) -> str:
+    if not isinstance(report, DemoReport):
+        report = DemoReport(report)
+    rows = report.rows
     if not rows:
         return "demo: the state file already holds state; no demo data added"
     width = max(len(token) for _, token, _ in rows)
-    lines = ["demo data loaded; tokens (send as Authorization: Bearer <token>):"]
+    if report.unsettled > 0:
+        lines = [f"demo data created; its connection checks and refreshes finish in about {report.unsettled:.0f} s,",
+                 "after which the tokens hold (send as Authorization: Bearer <token>):"]
+    else:
+        lines = ["demo data loaded; tokens (send as Authorization: Bearer <token>):"]
     lines += [f"  {vendor:<9}{token:<{width + 2}}{what}" for vendor, token, what in rows]
+    if report.unsettled <= 0 and report.running:
+        clock = " of virtual time (POST /__admin/clock/advance moves it)" if report.virtual else ""
+        lines.append(f"the ones shown running end in about {report.running_for:.0f} s{clock}")
+    elif report.unsettled <= 0:
+        lines.append("with a zero delay every check and refresh has already finished, the ones shown running too")
     return "\n".join(lines)

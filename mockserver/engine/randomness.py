@@ -1,23 +1,15 @@
-"""The app's one source of randomness: same seed, same ids, names and tokens, byte for byte.
-
-Faker is imported only when first used, because importing it costs more than the rest of start-up.
-"""
+"""The app's one source of randomness: same seed, same ids, names and tokens, byte for byte."""
 
 from __future__ import annotations
 
 import random
 import uuid
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from faker import Faker
 
 
 class Randomness:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self.random = random.Random(seed)
-        self._faker: "Faker | None" = None
         self._streams: dict[str, random.Random] = {}
 
     def stream(self, name: str) -> random.Random:
@@ -30,17 +22,6 @@ class Randomness:
         self.random.seed(self.seed)
         for name, stream in self._streams.items():
             stream.seed(f"{self.seed}:{name}")
-        if self._faker is not None:
-            self._faker.seed_instance(self.seed)
-
-    @property
-    def faker(self) -> "Faker":
-        if self._faker is None:
-            from faker import Faker
-
-            self._faker = Faker()
-            self._faker.seed_instance(self.seed)
-        return self._faker
 
     def uuid4(self) -> str:
         return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
