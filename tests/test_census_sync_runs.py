@@ -218,3 +218,22 @@ async def test_runs_are_listed_by_the_control_plane_and_survive_a_state_round_tr
     await admin(mock, "PUT", "/state", state)
     mock.advance(5)
     assert (await run_of(mock, run_id))["status"] == "completed"
+
+
+async def test_a_model_reading_a_missing_table_fails_its_run(ws):
+    mock = ws["mock"]
+    await admin(mock, "PUT", f"/lifecycles/{LIFECYCLE}", {"mode": "immediate"})
+    model = await create_model(mock, ws["source"]["id"], "Churn risk", "select * from MARTS.CHURN_SCORES")
+    assert model["columns"] == []  # saved without running it, as Census does
+    body = sync_body(ws["source"]["id"], ws["destination"]["id"], model["id"])
+    sync_id = (await mock.post(f"{BASE}/syncs", body, token=TOKEN)).body["data"]["sync_id"]
+    run = await run_of(mock, await trigger(mock, sync_id))
+    assert (run["status"], run["error_code"], run["current_step"]) == ("failed", "WAREHOUSE_QUERY_ERROR", "Unloading data from warehouse")
+    assert run["error_message"] == "SQL compilation error: Object 'MARTS.CHURN_SCORES' does not exist or not authorized."
+    await mock.patch(f"{BASE}/sources/{ws['source']['id']}/models/{model['id']}", {"query": "select ID, EMAIL from MARTS.USER_SCORES"}, token=TOKEN)
+    fixed = await run_of(mock, await trigger(mock, sync_id))
+    assert fixed["status"] == "completed" and fixed["source_record_count"] == 1180
+    constant = await create_model(mock, ws["source"]["id"], "One row", "select 1 as ID, 'a@example.com' as EMAIL")
+    body = sync_body(ws["source"]["id"], ws["destination"]["id"], constant["id"])
+    one = (await mock.post(f"{BASE}/syncs", body, token=TOKEN)).body["data"]["sync_id"]
+    assert (await run_of(mock, await trigger(mock, one)))["source_record_count"] == 1

@@ -3,8 +3,9 @@
 A model belongs to one source (its child: deleting the source deletes it) and its name is unique
 within that source [infer], since syncs may name a model instead of giving its id. Its columns and
 rows come from its query (see queries.py): the rows of the source table it selects from, capped by
-its LIMIT; a query that reads no known table gets a seeded row count when it is written. The
-record's `row_count`, when set (through the control plane's state document), overrides both.
+its LIMIT; a query without FROM selects one row. A query that names a table the source does not have
+is accepted (Census does not run it on save), but a sync run reading it fails. The record's
+`row_count`, when set (through the control plane's state document), overrides the rows.
 A model that a sync reads cannot be deleted [infer: Census asks you to delete the syncs first].
 """
 
@@ -21,7 +22,6 @@ from mockserver.vendors.census import queries
 from mockserver.vendors.census.sources import Sources
 
 MODEL_ID_START = 15  # the id in the vendor's examples
-SEEDED_ROWS = (50, 5000)
 
 UsedBy = Callable[[TenantState, int], list[int]]
 
@@ -75,8 +75,15 @@ class Models:
         source = self.sources.get(tenant, record["source_id"])
         reading = queries.read(record["query"])
         table = self._table(source, reading)
-        rows = self.sources.table_rows(source, table["id"]) if table else int(record["seeded_rows"])
+        rows = self.sources.table_rows(source, table["id"]) if table else (0 if reading.table else 1)
         return min(rows, reading.limit) if reading.limit is not None else rows
+
+    def missing_table(self, tenant: TenantState, record: dict[str, Any]) -> str | None:
+        """The name the query selects from when the source has no such table (a run reading it fails)."""
+        reading = queries.read(record["query"])
+        if reading.table is None or self._table(self.sources.get(tenant, record["source_id"]), reading) is not None:
+            return None
+        return ".".join(reading.table)
 
     def _table(self, source: dict[str, Any], reading: queries.Reading) -> dict[str, Any] | None:
         if reading.table is None:
@@ -101,7 +108,6 @@ class Models:
             "created_at": now,
             "updated_at": now,
             "row_count": None,
-            "seeded_rows": self.engine.random.randint(*SEEDED_ROWS),
         })
 
     def update(self, tenant: TenantState, source_id: int, model_id: int, changes: dict[str, Any]) -> dict[str, Any]:

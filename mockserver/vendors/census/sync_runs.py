@@ -9,9 +9,10 @@
   While queued or working every count is null and `current_step` names the step; on completion the
   counts are integers and `completed_at` is set.
 - Failures come from rules a user can set up on purpose: a source, or a destination, whose last
-  connection test failed fails the run in `Checking source and destination configuration`, with an
-  error code, message and detail. Any outcome can be forced from the control plane; a forced run's
-  `data` may set any count and the error fields.
+  connection test failed fails the run in `Checking source and destination configuration`; a model
+  whose query reads a table the source does not have fails it in `Unloading data from warehouse`;
+  each with an error code, message and detail. Any outcome can be forced from the control plane; a
+  forced run's `data` may set any count and the error fields.
 - Cancelling a queued or working run [infer: the vendor does not say what a cancelled run reports]
   ends it `failed` with `canceled: true`, so every client sees a terminal status it knows.
 """
@@ -37,6 +38,7 @@ IN_FLIGHT = (QUEUED, WORKING)
 DELAYS = {QUEUED: 1.0, WORKING: 2.0}
 STEP = {QUEUED: "Checking source and destination configuration", WORKING: "Loading data into destination service"}
 CONFIG_STEP = "Checking source and destination configuration"
+UNLOAD_STEP = "Unloading data from warehouse"
 FAILED_STEP = "Running sync"  # the step of the vendor's failed example, for forced failures
 COUNTS = ("source_record_count", "source_record_updates", "source_record_deletes", "source_record_invalids",
           "records_processed", "records_updated", "records_failed", "records_invalid")
@@ -144,6 +146,16 @@ class SyncRuns:
                     "error_detail": f"The {label}'s last connection test failed: {_failed_step(connection)}. "
                                     f"Fix its credentials, then trigger the sync again.",
                     "current_step": CONFIG_STEP,
+                })
+        if sync["source_object"]["type"] == "model":
+            missing = self.syncs.models.missing_table(tenant, self.syncs.models.records.get(tenant, sync["source_object"]["id"]))
+            if missing is not None:
+                return Outcome(FAILED, reason="query", data={
+                    "error_code": "WAREHOUSE_QUERY_ERROR",
+                    "error_message": f"SQL compilation error: Object '{missing.upper()}' does not exist or not authorized.",
+                    "error_detail": f"The model's query reads {missing}, which source {source['id']} does not have. "
+                                    "Fix the model's query, then trigger the sync again.",
+                    "current_step": UNLOAD_STEP,
                 })
         return Outcome(COMPLETED)
 
