@@ -18,6 +18,7 @@ from mockserver import jsonio, request_keys as rk
 from mockserver.engine.errors import DomainError, Invalid, InvalidPathParameter, MalformedRequest, PayloadTooLarge
 from mockserver.rejections import reject, rejected
 from mockserver.spec import Operation, Parameter
+from mockserver.spec.model import path_regex
 from mockserver.spec.examples import example_for
 from mockserver.spec.validation import errors_of
 from mockserver.vendors.base import Reply, RequestContext, Vendor
@@ -32,14 +33,15 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 # ` 12`, `١٢`, `inf` and `nan`, so `/destinations/1_2` would have named destination 12.
 _INTEGER = re.compile(r"-?[0-9]{1,19}")
 _NUMBER = re.compile(r"-?[0-9]{1,20}(\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def coerce(raw: str, schema: dict[str, Any]) -> Any:
     """A path or query string converted to the type its schema asks for, when it is spelled as one."""
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
-    if "integer" in kinds and _INTEGER.fullmatch(raw):
-        return int(raw)
+    if "integer" in kinds and _INTEGER.fullmatch(raw) and _INT64_MIN <= int(raw) <= _INT64_MAX:
+        return int(raw)  # 64-bit only: the specs say `format: int64`, as the vendors' servers parse ids
     if "number" in kinds and _NUMBER.fullmatch(raw):
         return float(raw)
     if "boolean" in kinds and raw in ("true", "false"):
@@ -170,8 +172,14 @@ def example_reply(operation: Operation) -> Reply:
 
 
 def make_not_found(vendor: Vendor) -> Any:
+    templates = [(path_regex(op.path), op.method) for op in vendor.spec.operations]
+
     async def not_found(request: web.Request) -> web.Response:
         request[rk.VENDOR] = vendor.name
+        allowed = sorted({method for regex, method in templates if regex.match(request.path)})
+        if allowed:  # a known path, a method it does not declare: the vendor's answer for that
+            reject(request, f"method: {request.method} is not declared for {request.path} (only {', '.join(allowed)})")
+            return json_response(vendor.undeclared_method(allowed))
         reject(request, f"not found: no {vendor.name} operation matches {request.method} {request.path}")
         return json_response(vendor.not_found())
 

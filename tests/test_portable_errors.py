@@ -84,6 +84,16 @@ def test_required_query_parameter_without_value_keeps_the_message():
 
 
 async def test_unknown_route_answers_portable_404(mock):
-    answer = await mock.delete("/v2/destination-specs")
+    answer = await mock.get("/v2/no-such-collection")
     assert answer.status == 404
     assert answer.body == {"message": "Not Found"}
+
+
+async def test_a_method_a_path_does_not_have_answers_405_with_allow(mock):
+    """Portable is a Go service: its router answers 405 and lists the path's methods [infer]."""
+    answer = await mock.delete("/v2/destination-specs")
+    assert answer.status == 405
+    assert answer.body == {"message": "Method Not Allowed"}
+    assert answer.headers["Allow"] == "GET"
+    answer = await mock.request("TRACE", "/v2/destinations")
+    assert (answer.status, answer.headers["Allow"]) == (405, "GET, POST")

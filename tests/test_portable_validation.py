@@ -334,4 +334,4 @@ async def test_unknown_route_under_v2_is_404(mock):
 
 async def test_put_is_not_an_update(mock):
     made = await create(mock)
-    assert await rejected(mock, "PUT", f"/v2/destinations/{made['id']}", {"displayName": "x"}, status=404) == "Not Found"
+    assert await rejected(mock, "PUT", f"/v2/destinations/{made['id']}", {"displayName": "x"}, status=405) == "Method Not Allowed"

@@ -21,6 +21,7 @@
 | POST/DELETE /__admin/lifecycles/{name}/force | force the next run(s)' outcome / drop those rules    |
 | POST   /__admin/lifecycles/{name}/advance   | move one run (token, resource_id) or all one step     |
 | DELETE /__admin/faults/{id}                 | drop one fault rule                                   |
+| GET    /__admin/specs/{vendor}              | the vendor's OpenAPI 3.1 document, this server first  |
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from aiohttp import web
 
 from mockserver.admin.control import Control
 from mockserver.admin.http import AdminError, read_json, read_object, reply
+from mockserver.spec.export import served_document
 
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -96,6 +98,12 @@ def setup_admin(app: web.Application, control: Control) -> None:
     async def delete_fault(request: web.Request) -> web.Response:
         return reply(control.delete_fault(request.match_info["id"]))
 
+    async def spec_document(request: web.Request) -> web.Response:
+        vendor = control.vendors.get(request.match_info["vendor"])
+        if vendor is None:
+            raise AdminError(f"no vendor {request.match_info['vendor']!r}; served: {', '.join(control.vendors)}", 404)
+        return reply(served_document(vendor.spec, f"{request.scheme}://{request.host}"))
+
     async def list_lifecycles(request: web.Request) -> web.Response:
         return reply(control.lifecycles())
 
@@ -133,6 +141,7 @@ def setup_admin(app: web.Application, control: Control) -> None:
         ("POST", "/__admin/faults", add_fault),
         ("DELETE", "/__admin/faults", clear_faults),
         ("DELETE", "/__admin/faults/{id}", delete_fault),
+        ("GET", "/__admin/specs/{vendor}", spec_document),
         ("GET", "/__admin/lifecycles", list_lifecycles),
         ("GET", "/__admin/lifecycles/{name}", get_lifecycle),
         ("PUT", "/__admin/lifecycles/{name}", put_lifecycle),

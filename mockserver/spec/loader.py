@@ -1,38 +1,103 @@
-"""Loads a vendor's spec folder, whichever of the two formats it is written in.
+"""Loads a vendor's spec folder, whichever of the two formats it is written in, as OpenAPI 3.1.
 
 - `openapi.yaml` present: an OpenAPI 3.x document (Portable, Census).
 - otherwise `endpoints/*.yaml`: Stitch-style endpoint definitions, the format Stitch publishes its
-  own API reference in (one YAML document per endpoint: method, URL, arguments), extended with the
-  response schemas the published form only describes in prose.
+  own API reference in, converted to OpenAPI 3.1 by `endpoints.py`.
+
+Either way the result is one OpenAPI 3.1 document per vendor (`VendorSpec.document`): the one the
+server routes and validates by, the test suite checks answers against, and `/__admin/specs/{vendor}`
+serves to outside tools (schemathesis, Prism, client generators). Operations are read from it.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from mockserver.spec.documents import RefResolver, SpecError, load_yaml_documents
+from mockserver.spec.endpoints import endpoint_document
 from mockserver.spec.model import Operation, Parameter, ResponseSpec, VendorSpec
 from mockserver.spec.validation import compile_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+# Integer parameters are 64-bit, as in every vendor's own server (Go int64, Rails bigint, a JVM long),
+# and the dispatcher converts only that range. OpenAPI says so with `format: int64`.
+INTEGER_FORMAT = "int64"
 
 
 def load_vendor_spec(vendor: str, folder: Path) -> VendorSpec:
-    if (folder / "openapi.yaml").exists():
-        operations, info = _load_openapi(vendor, folder)
-    elif (folder / "endpoints").is_dir():
-        operations, info = _load_endpoint_definitions(vendor, folder)
-    else:
-        raise SpecError(f"{folder}: neither openapi.yaml nor endpoints/ found")
+    document = openapi_document(folder)
+    operations = _operations(vendor, document, RefResolver(folder))
     seen: set[str] = set()
     for op in operations:
         if op.operation_id in seen:
             raise SpecError(f"{vendor}: duplicate operation id {op.operation_id}")
         seen.add(op.operation_id)
-    return VendorSpec(vendor=vendor, prefixes=_prefixes(op.path for op in operations), operations=operations, info=info)
+    refs = RefResolver(folder)
+    undeclared = {
+        str(status): _openapi_response(str(status), resp)
+        for status, resp in refs.resolve(document.get("x-undeclared-method") or {}, document).items()
+    }
+    return VendorSpec(vendor=vendor, prefixes=_prefixes(op.path for op in operations), operations=operations,
+                      info=document.get("info", {}), document=document, undeclared_method=undeclared)
+
+
+def openapi_document(folder: Path) -> dict[str, Any]:
+    """The vendor's OpenAPI 3.1 document: converted from endpoint definitions, or read and completed."""
+    if (folder / "openapi.yaml").exists():
+        (doc,) = load_yaml_documents(folder / "openapi.yaml")
+        if not str(doc.get("openapi", "")).startswith("3."):
+            raise SpecError(f"{folder}/openapi.yaml is not OpenAPI 3")
+    elif (folder / "endpoints").is_dir():
+        doc = endpoint_document(folder)
+    else:
+        raise SpecError(f"{folder}: neither openapi.yaml nor endpoints/ found")
+    return _complete(doc)
+
+
+def _complete(doc: dict[str, Any]) -> dict[str, Any]:
+    """Says in every operation what the server does for all of them: `x-default-responses` (401,
+    unknown-id 404, 413, faults) merged into each operation's responses unless it declares the status,
+    and the 64-bit range of integer parameters (`format: int64`)."""
+    doc = copy.deepcopy(doc)
+    defaults = doc.pop("x-default-responses", None) or {}
+    for item in (doc.get("paths") or {}).values():
+        for p in item.get("parameters", []):
+            _bound_integer(p)
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            op["responses"] = {**{str(s): r for s, r in defaults.items()}, **{str(s): r for s, r in (op.get("responses") or {}).items()}}
+            _describe_rejects(op)
+            for p in op.get("parameters", []):
+                _bound_integer(p)
+    for p in ((doc.get("components") or {}).get("parameters") or {}).values():
+        _bound_integer(p)
+    return doc
+
+
+def _describe_rejects(op: dict[str, Any]) -> None:
+    """`x-rejects` lists what the server refuses (with 400) that JSON Schema cannot say, such as "the
+    type must be one of the catalogue's"; it is also written into the description, for readers."""
+    rejects = op.get("x-rejects")
+    if not rejects:
+        return
+    if "400" not in op["responses"]:
+        raise SpecError(f"{op.get('operationId')}: x-rejects is given, so 400 must be a declared response")
+    listed = "\n".join(f"- {rule}" for rule in rejects)
+    text = f"Refused with 400 although the schema allows it:\n{listed}"
+    op["description"] = f"{op['description'].rstrip()}\n\n{text}" if op.get("description") else text
+
+
+def _bound_integer(parameter: dict[str, Any]) -> None:
+    """Marks an integer parameter's schema `format: int64`, in place (a `$ref` is marked at its
+    target, under components)."""
+    schema = parameter.get("schema")
+    if isinstance(schema, dict) and schema.get("type") == "integer":
+        schema.setdefault("format", INTEGER_FORMAT)
 
 
 def _prefixes(paths: Any) -> tuple[str, ...]:
@@ -54,32 +119,16 @@ def _response(status: str, schema: dict[str, Any] | None, example: Any) -> Respo
     return ResponseSpec(status=status, schema=schema, validator=validator, example=example)
 
 
-# --------------------------------------------------------------------------------------------------
-# OpenAPI 3.x
-
-
-def _load_openapi(vendor: str, folder: Path) -> tuple[list[Operation], dict[str, Any]]:
-    (doc,) = load_yaml_documents(folder / "openapi.yaml")
-    if not str(doc.get("openapi", "")).startswith("3."):
-        raise SpecError(f"{folder}/openapi.yaml is not OpenAPI 3")
-    refs = RefResolver(folder)
-    # `x-default-responses`: errors any operation may answer (401, unknown route 404, 413, faults),
-    # merged into each operation unless it declares that status itself.
-    defaults = {
-        str(status): _openapi_response(str(status), resp)
-        for status, resp in refs.resolve(doc.get("x-default-responses") or {}, doc).items()
-    }
+def _operations(vendor: str, doc: dict[str, Any], refs: RefResolver) -> list[Operation]:
     operations = []
     for path, item in (doc.get("paths") or {}).items():
         item = refs.resolve(item, doc)
         shared = item.get("parameters", [])
         for method in HTTP_METHODS:
             raw = item.get(method)
-            if raw is None:
-                continue
-            op = _openapi_operation(vendor, path, method, raw, shared)
-            operations.append(replace(op, responses={**defaults, **op.responses}))
-    return operations, doc.get("info", {})
+            if raw is not None:
+                operations.append(_operation(vendor, path, method, raw, shared))
+    return operations
 
 
 def _openapi_response(status: str, resp: dict[str, Any]) -> ResponseSpec:
@@ -91,7 +140,7 @@ def _openapi_response(status: str, resp: dict[str, Any]) -> ResponseSpec:
     return _response(status, media.get("schema"), example)
 
 
-def _openapi_operation(vendor: str, path: str, method: str, raw: dict[str, Any], shared: list[Any]) -> Operation:
+def _operation(vendor: str, path: str, method: str, raw: dict[str, Any], shared: list[Any]) -> Operation:
     if "operationId" not in raw:
         raise SpecError(f"{method.upper()} {path}: operationId is required")
     params: dict[tuple[str, str], Parameter] = {}
@@ -118,83 +167,4 @@ def _openapi_operation(vendor: str, path: str, method: str, raw: dict[str, Any],
         body_required=body_required,
         responses=responses,
         extensions={k: v for k, v in raw.items() if k.startswith("x-")},
-    )
-
-
-# --------------------------------------------------------------------------------------------------
-# Stitch-style endpoint definitions
-
-_ARGUMENT_TYPES = {
-    "string": {"type": "string"},
-    "object": {"type": "object"},
-    "boolean": {"type": "boolean"},
-    "integer": {"type": "integer"},
-    "array": {"type": "array"},
-}
-
-
-def _load_endpoint_definitions(vendor: str, folder: Path) -> tuple[list[Operation], dict[str, Any]]:
-    refs = RefResolver(folder)
-    info: dict[str, Any] = {}
-    if (folder / "api.yaml").exists():
-        (info,) = load_yaml_documents(folder / "api.yaml")
-    defaults = {
-        str(status): _response(str(status), (resp or {}).get("schema"), (resp or {}).get("example"))
-        for status, resp in refs.resolve(info.get("default-errors") or {}, info).items()
-    }
-    operations = []
-    for file in sorted((folder / "endpoints").glob("*.yaml")):
-        for doc in load_yaml_documents(file):
-            if doc.get("content-type") != "api-endpoint":
-                continue
-            op = _endpoint_operation(vendor, refs.resolve(doc, doc), file.name)
-            operations.append(replace(op, responses={**defaults, **op.responses}))
-    return operations, info
-
-
-def _endpoint_operation(vendor: str, doc: dict[str, Any], source: str) -> Operation:
-    for key in ("key", "method", "short-url"):
-        if key not in doc:
-            raise SpecError(f"{source}: endpoint definition without {key!r}")
-    path = str(doc["short-url"]).strip()
-    params: list[Parameter] = []
-    body_props: dict[str, Any] = {}
-    body_required: list[str] = []
-    for arg in doc.get("arguments") or []:
-        kind = str(arg.get("type", "string"))
-        schema = arg.get("json_schema") or _ARGUMENT_TYPES.get(kind, {"type": "string"})
-        if kind == "path parameter":
-            params.append(_param(arg["name"], "path", True, arg.get("json_schema") or {"type": "string"}))
-        elif kind == "query parameter":
-            params.append(_param(arg["name"], "query", bool(arg.get("required")), arg.get("json_schema") or {"type": "string"}))
-        else:
-            body_props[arg["name"]] = schema
-            if arg.get("required"):
-                body_required.append(arg["name"])
-    body = doc.get("body") or {}
-    body_schema: dict[str, Any] | None = None
-    if body_props:
-        body_schema = {"type": "object", "properties": body_props, "required": body_required}
-        if body.get("strict", False):
-            body_schema["additionalProperties"] = False
-    responses = {}
-    for status, resp in {**(doc.get("returns") or {}), **(doc.get("errors") or {})}.items():
-        resp = resp or {}
-        responses[str(status)] = _response(str(status), resp.get("schema"), resp.get("example"))
-    extensions = {k: v for k, v in doc.items() if k.startswith("x-")}
-    # The vendor's one documented message for any argument that breaks the rules (body or query).
-    message = body.get("invalid-message", doc.get("invalid-message"))
-    if message:
-        extensions["x-invalid-message"] = message
-    return Operation(
-        vendor=vendor,
-        operation_id=str(doc["key"]),
-        method=str(doc["method"]).upper(),
-        path=path,
-        parameters=tuple(params),
-        body_schema=body_schema,
-        body_validator=compile_schema(body_schema) if body_schema else None,
-        body_required=bool(body_schema) and doc["method"].lower() in ("post", "put", "patch"),
-        responses=responses,
-        extensions=extensions,
     )

@@ -83,12 +83,16 @@ def path_regex(template: str) -> re.Pattern[str]:
 
 @dataclass
 class VendorSpec:
-    """All operations of one vendor, plus the URL prefixes it owns."""
+    """All operations of one vendor, plus the URL prefixes it owns, and the OpenAPI 3.1 document
+    they were read from (what `/__admin/specs/{vendor}` serves)."""
 
     vendor: str
     prefixes: tuple[str, ...]
     operations: list[Operation]
     info: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any] = field(default_factory=dict)
+    # The answer to a method a declared path does not have (the document's `x-undeclared-method`).
+    undeclared_method: dict[str, ResponseSpec] = field(default_factory=dict)
 
 
 class SpecRegistry:
@@ -119,6 +123,10 @@ class SpecRegistry:
                 if m:
                     return op, m.groupdict()
         return None
+
+    def declares_path(self, path: str) -> bool:
+        """Whether some operation, under any method, has this concrete path."""
+        return any(regex.match(path) for _, regex, _ in self._matchers)
 
     def vendor_for_path(self, path: str) -> str | None:
         for spec in self.specs.values():

@@ -86,6 +86,11 @@ class Vendor:
     def not_found(self) -> Reply:
         return self.render_error(NotFound("Not Found", code="route"), None)
 
+    def undeclared_method(self, allowed: list[str]) -> Reply:
+        """The answer to a method a path does not declare (`allowed` are the ones it does); its spec
+        says which under `x-undeclared-method`. Default: the vendor's not-found answer."""
+        return self.not_found()
+
     def mask(self, operation: Operation, body: Any) -> Any:
         """The request body as the journal may keep it: secrets replaced. Default: by field name."""
         return mask_secrets(body)

@@ -50,6 +50,9 @@ class PortableVendor(Vendor):
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)
 
+    def undeclared_method(self, allowed: list[str]) -> Reply:
+        return errors.method_not_allowed(allowed)
+
     def probe(self, tenant: TenantState) -> Iterable[tuple[str, Any]]:
         records = self.model.destinations(tenant)
         yield "listDestinations", {"data": [serializers.destination(r, self.model.spec_of(r)) for r in records]}

@@ -5,6 +5,7 @@
 - 400 for everything about the request's content, with a message that names the problem. Malformed
   ids and query values read like the Go binding errors Portable's stack (oapi-codegen, per the
   seed's `x-go-*` extensions) produces.
+- 405 `Method Not Allowed` (with `Allow`) for a method a known path does not declare [infer].
 - 413 and forced faults use the HTTP status phrase (`Too Many Requests`, `Service Unavailable`...).
 - Any other error is a bug of the mock's and answers 500 `Internal Server Error`, as in every vendor.
 """
@@ -61,7 +62,7 @@ def query_message(error: Invalid, operation: Operation | None) -> str:
     if value is None:
         return error.message
     schema = next((p.schema for p in (operation.parameters if operation else ()) if p.name == name), {})
-    if not _INTEGER.match(value) or len(value) > 19:
+    if not _INTEGER.match(value) or not -(2**63) <= int(value) < 2**63:  # Go's ParseInt refuses it
         return binding_message(name, value)
     low, high = schema.get("minimum"), schema.get("maximum")
     if low is not None and high is not None:
@@ -69,6 +70,11 @@ def query_message(error: Invalid, operation: Operation | None) -> str:
     if low is not None:
         return f"{name} must be {low} or more, got {value}"
     return f"invalid value for {name}: {value}"
+
+
+def method_not_allowed(allowed: list[str]) -> Reply:
+    """A method the path does not declare: 405 with `Allow`, as Go's routers answer [infer]."""
+    return Reply(405, {"message": _phrase(405)}, headers={"Allow": ", ".join(allowed)})
 
 
 def render(error: DomainError, operation: Operation | None) -> Reply:
