@@ -8,8 +8,8 @@ not. Each goal therefore compares mockserver with something measured right befor
   the validated POST >= 35%;
 - Stoplight Prism on the same validated POST, both at their default logging and both quiet: >= 3x;
 - cold start to the first 200 against `python -c "import aiohttp"`: <= 1.5x;
-- resident memory over 1,000,000 requests that trigger and poll every vendor's runs: flat (the end
-  within 10% of the first half's peak);
+- resident memory over 1,000,000 requests that trigger and poll every vendor's runs: flat (the
+  median RSS of the second half within 10% of the first half's);
 - the journal, the rejection-reason header and the lifecycle runner, each on against off: a few
   percent of server CPU per request at most (<= 5%).
 WireMock 3 runs on the same GET and POST when Java is on the machine (no goal: for the README).
@@ -313,15 +313,17 @@ def memory(args: argparse.Namespace, gen: LoadGenerator) -> tuple[list[str], lis
             samples.append((sent, server.rss_mb()))
             say(f"    {sent:,} requests ({s.key}: {result.rps:,.0f} req/s, {result.unexpected:,} unexpected), RSS {samples[-1][1]:.0f} MB")
         final = samples[-1][1]
-    half = [mb for n, mb in samples if n <= sent / 2] or [samples[0][1]]
+    first = [mb for n, mb in samples[1:] if n <= sent / 2] or [samples[0][1]]
+    second = [mb for n, mb in samples[1:] if n > sent / 2] or [final]
     lines = [f"RSS {samples[0][1]:.0f} MB after setup, {final:.0f} MB after {sent:,} requests "
              f"(peak {max(mb for _, mb in samples):.0f} MB; mix: {', '.join(s.key for s in mix)})",
              "- RSS along the way (requests: MB): " + ", ".join(f"{n:,}: {mb:.0f}" for n, mb in samples)]
     lines += [f"- {line}" for line in skipped]
     if sent < args.memory_requests:
         lines.append(f"- stopped at the time cap: {sent:,} of {args.memory_requests:,} requests")
-    return lines, [Ratio(f"RSS after {sent:,} requests / peak RSS in the first half", final, max(half), "MB",
-                         GOALS["memory_growth"], "max")]
+    # Medians, because a sample taken right after a chunk of 766 KB Census pages is a passing peak.
+    return lines, [Ratio(f"median RSS, second half / first half of {sent:,} requests", statistics.median(second),
+                         statistics.median(first), "MB", GOALS["memory_growth"], "max")]
 
 
 # -------------------------------------------------------------------------------------------------
