@@ -96,3 +96,51 @@ CREATE_OP = ("paths", "/v2/destinations", "post")
 
 def seed_error_schema(name: str) -> dict[str, Any]:
     return seed_schema("components", "responses", name, "content", "application/json", "schema")
+
+
+# -- sources, flows and runs ------------------------------------------------------------------------
+
+FRESHSALES: dict[str, str] = {"domain": "veradata-3625884588", "api_key": "fs-api-key"}
+POSTGRES: dict[str, str] = {
+    "host": "db.example.com", "port": "5432", "database": "analytics",
+    "schema": "portable", "username": "portable", "password": "pg-pa55",
+}
+RUN = "portable.flow_run"
+
+
+async def make_source(mock: Any, token: str = TOKEN, spec: str = "freshsales", **properties: Any) -> dict[str, Any]:
+    body = {"sourceSpec": spec, "properties": {**(FRESHSALES if spec == "freshsales" else {}), **properties}}
+    answer = await mock.post("/v2/sources", body, token=token)
+    assert answer.status == 201, answer
+    return answer.body["data"]
+
+
+async def make_flow(mock: Any, token: str = TOKEN, source: dict[str, Any] | None = None,
+                    destination_properties: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    """A flow from a new Freshsales source (unless given) to a new Postgres destination; `manual` unless
+    `fields` say otherwise, so no scheduled run interferes."""
+    source = source or await make_source(mock, token)
+    destination = await create(mock, token, spec="postgres", properties={**POSTGRES, **(destination_properties or {})})
+    body = {"source": source["id"], "destination": destination["id"], **fields}
+    if "cron" not in body:
+        body.setdefault("frequency", "manual")
+    answer = await mock.post("/v2/flows", body, token=token)
+    assert answer.status == 201, answer
+    return answer.body["data"]
+
+
+async def advance(mock: Any, seconds: float) -> None:
+    """Move the virtual clock through the control plane, as a test client would."""
+    assert (await mock.post("/__admin/clock/advance", {"seconds": seconds})).status == 200
+
+
+async def status(mock: Any, flow_id: int, token: str = TOKEN) -> dict[str, Any]:
+    answer = await mock.get(f"/v2/flows/{flow_id}/status", token=token)
+    assert answer.status == 200, answer
+    return answer.body
+
+
+async def attempts(mock: Any, flow_id: int, token: str = TOKEN, **params: str) -> list[dict[str, Any]]:
+    answer = await mock.get(f"/v2/flows/{flow_id}/run", token=token, params=params or None)
+    assert answer.status == 200, answer
+    return answer.body["data"]

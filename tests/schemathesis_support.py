@@ -103,6 +103,13 @@ class Outcome:
             out.append(f"exit code {self.report.get('exit_code')}")
         return out
 
+    def failures(self, limit: int) -> str:
+        """The console's FAILURES section (each failure with its curl reproduction), cut at `limit`."""
+        start = self.output.find("FAILURES")
+        end = self.output.find("SUMMARY", max(start, 0))
+        text = self.output[start:end] if start >= 0 else self.output[-limit:]
+        return text[:limit]
+
     def summary(self) -> str:
         cases = self.report.get("test_cases", {})
         return (f"{self.vendor}: {cases.get('generated')} cases in {self.report.get('running_time', 0):.0f} s, "

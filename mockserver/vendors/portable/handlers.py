@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.portable import serializers
-from mockserver.vendors.portable.models import PortableModel
+from mockserver.vendors.portable.catalogue import Catalogue, Spec
+from mockserver.vendors.portable.flows import Flows
+from mockserver.vendors.portable.models import SpecRecords
+from mockserver.vendors.portable.runs import FlowRuns
 
 DEFAULT_LIMIT = 100  # as Portable documents for its one paginated list (flow run attempts)
+
+Render = Callable[[dict[str, Any], Spec], dict[str, Any]]
 
 
 def page(items: Sequence[Any], query: dict[str, Any]) -> list[Any]:
@@ -18,20 +23,24 @@ def page(items: Sequence[Any], query: dict[str, Any]) -> list[Any]:
     return list(items[offset : offset + limit])
 
 
-def build_handlers(model: PortableModel) -> dict[str, Handler]:
-    def render(record: dict[str, Any]) -> dict[str, Any]:
-        return serializers.destination(record, model.spec_of(record))
+def spec_record_handlers(model: SpecRecords, render: Render, plural: str) -> dict[str, Handler]:
+    """create/list/get/update/delete for destinations or sources (`plural`: "Destinations")."""
+    singular = plural[:-1]
+    spec_field = model.kind.spec_field
+
+    def shown(record: dict[str, Any]) -> dict[str, Any]:
+        return render(record, model.spec_of(record))
 
     def create(ctx: RequestContext) -> Reply:
         body = ctx.body
-        record = model.create(ctx.tenant, body["destinationSpec"], body.get("displayName"), body.get("properties"))
-        return Reply(201, {"data": render(record)})
+        record = model.create(ctx.tenant, body[spec_field], body.get("displayName"), body.get("properties"))
+        return Reply(201, {"data": shown(record)})
 
-    def list_destinations(ctx: RequestContext) -> Reply:
-        return Reply(200, {"data": [render(r) for r in page(model.destinations(ctx.tenant), dict(ctx.query))]})
+    def listing(ctx: RequestContext) -> Reply:
+        return Reply(200, {"data": [shown(r) for r in page(model.all(ctx.tenant), ctx.query)]})
 
-    def get_destination(ctx: RequestContext) -> Reply:
-        return Reply(200, {"data": render(model.destination(ctx.tenant, ctx.path["id"]))})
+    def get(ctx: RequestContext) -> Reply:
+        return Reply(200, {"data": shown(model.get(ctx.tenant, ctx.path["id"]))})
 
     def update(ctx: RequestContext) -> Reply:
         body = ctx.body
@@ -40,26 +49,79 @@ def build_handlers(model: PortableModel) -> dict[str, Handler]:
             ctx.path["id"],
             display_name=body.get("displayName"),
             properties=body.get("properties"),
-            spec_name=body.get("destinationSpec"),
+            spec_name=body.get(spec_field),
         )
-        return Reply(200, {"data": render(record)})
+        return Reply(200, {"data": shown(record)})
 
     def delete(ctx: RequestContext) -> Reply:
         model.delete(ctx.tenant, ctx.path["id"])
         return Reply(200, {"message": "OK"})
 
-    def list_specs(ctx: RequestContext) -> Reply:
-        return Reply(200, {"data": [s.summary() for s in page(model.catalogue.ordered, dict(ctx.query))]})
+    return {
+        f"create{singular}": create,
+        f"list{plural}": listing,
+        f"get{singular}": get,
+        f"update{singular}": update,
+        f"delete{singular}": delete,
+    }
 
-    def get_spec(ctx: RequestContext) -> Reply:
+
+def spec_handlers(catalogue: Catalogue, model: SpecRecords, plural: str) -> dict[str, Handler]:
+    """The catalogue's summaries and one spec by name (`plural`: "DestinationSpecs")."""
+
+    def listing(ctx: RequestContext) -> Reply:
+        return Reply(200, {"data": [s.summary() for s in page(catalogue.ordered, ctx.query)]})
+
+    def get(ctx: RequestContext) -> Reply:
         return Reply(200, {"data": model.spec(ctx.path["name"]).to_json()})
 
+    return {f"list{plural}": listing, f"get{plural[:-1]}": get}
+
+
+def flow_handlers(flows: Flows, runs: FlowRuns) -> dict[str, Handler]:
+    def create(ctx: RequestContext) -> Reply:
+        return Reply(201, {"data": serializers.flow(flows.create(ctx.tenant, ctx.body))})
+
+    def listing(ctx: RequestContext) -> Reply:
+        return Reply(200, {"data": [serializers.flow(f) for f in page(flows.all(ctx.tenant), ctx.query)]})
+
+    def get(ctx: RequestContext) -> Reply:
+        return Reply(200, {"data": serializers.flow(flows.get(ctx.tenant, ctx.path["id"]))})
+
+    def update(ctx: RequestContext) -> Reply:
+        return Reply(200, {"data": serializers.flow(flows.update(ctx.tenant, ctx.path["id"], ctx.body))})
+
+    def delete(ctx: RequestContext) -> Reply:
+        flows.delete(ctx.tenant, ctx.path["id"])
+        return Reply(200, {"message": "OK"})
+
+    def run(ctx: RequestContext) -> Reply:
+        runs.trigger(ctx.tenant, ctx.path["id"])
+        return Reply(201, {"message": "Created"})
+
+    def attempts(ctx: RequestContext) -> Reply:
+        flows.get(ctx.tenant, ctx.path["id"])
+        history = runs.history(ctx.tenant, ctx.path["id"])
+        if ctx.query.get("sort", "desc") == "desc":
+            history.reverse()
+        return Reply(200, {"data": [serializers.run_attempt(a) for a in page(history, ctx.query)]})
+
+    def status(ctx: RequestContext) -> Reply:
+        flows.get(ctx.tenant, ctx.path["id"])
+        return Reply(200, serializers.flow_status(ctx.path["id"], runs.latest(ctx.tenant, ctx.path["id"])))
+
+    def cancel(ctx: RequestContext) -> Reply:
+        runs.cancel(ctx.tenant, ctx.path["id"])
+        return Reply(200, {"message": "OK"})
+
     return {
-        "createDestination": create,
-        "listDestinations": list_destinations,
-        "getDestination": get_destination,
-        "updateDestination": update,
-        "deleteDestination": delete,
-        "listDestinationSpecs": list_specs,
-        "getDestinationSpec": get_spec,
+        "createFlow": create,
+        "listFlows": listing,
+        "getFlow": get,
+        "updateFlow": update,
+        "deleteFlow": delete,
+        "runFlow": run,
+        "getRunAttempts": attempts,
+        "getFlowStatus": status,
+        "cancelFlow": cancel,
     }
