@@ -1,4 +1,5 @@
-"""Portable: destinations and destination specs, behind Bearer tokens and plan gating."""
+"""Portable: destinations, sources and their specs, flows and flow runs, behind Bearer tokens and
+plan gating."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, bearer_token, mask_secrets
 from mockserver.vendors.portable import errors, serializers
 from mockserver.vendors.portable.catalogue import Catalogue
-from mockserver.vendors.portable.handlers import build_handlers
-from mockserver.vendors.portable.models import PortableModel
+from mockserver.vendors.portable.flows import Flows
+from mockserver.vendors.portable.handlers import flow_handlers, spec_handlers, spec_record_handlers
+from mockserver.vendors.portable.models import DESTINATION, SOURCE, SpecRecords
+from mockserver.vendors.portable.runs import FlowRuns
 
 
 class PortableVendor(Vendor):
@@ -24,10 +27,26 @@ class PortableVendor(Vendor):
 
     def __init__(self, engine: Engine, settings: Settings, spec: VendorSpec) -> None:
         super().__init__(engine, settings, spec)
-        self.catalogue = Catalogue.load(fixtures_dir() / "portable" / "destination-specs.yaml")
-        self.model = PortableModel(engine, self.catalogue)
-        self.handlers = build_handlers(self.model)
-        self._secret_names = {name: True for name in self.catalogue.secret_names}
+        destination_specs = Catalogue.load(fixtures_dir() / "portable" / "destination-specs.yaml")
+        source_specs = Catalogue.load(fixtures_dir() / "portable" / "source-specs.yaml", kind="source")
+        self.destinations = SpecRecords(engine, destination_specs, DESTINATION)
+        self.sources = SpecRecords(engine, source_specs, SOURCE)
+        self.flows = Flows(engine, self.sources.records, self.destinations.records)
+        self.runs = FlowRuns(engine, self.flows.records, self.sources.records, self.destinations.records,
+                             self.sources.spec_of, self.destinations.spec_of)
+        self.flows.attach(self.runs)
+        self.destinations.in_use = lambda tenant, rid: [f["id"] for f in self.flows.using(tenant, "destination", rid)]
+        self.sources.in_use = lambda tenant, rid: [f["id"] for f in self.flows.using(tenant, "source", rid)]
+        self.handlers = {
+            **spec_record_handlers(self.destinations, serializers.destination, "Destinations"),
+            **spec_handlers(destination_specs, self.destinations, "DestinationSpecs"),
+            **spec_record_handlers(self.sources, serializers.source, "Sources"),
+            **spec_handlers(source_specs, self.sources, "SourceSpecs"),
+            "listConnectors": spec_handlers(source_specs, self.sources, "SourceSpecs")["listSourceSpecs"],
+            **flow_handlers(self.flows, self.runs),
+        }
+        secret = destination_specs.secret_names | source_specs.secret_names
+        self._secret_names = {name: True for name in secret}
 
     def authenticate(self, request: web.Request) -> TenantState:
         token = bearer_token(request)
@@ -54,8 +73,15 @@ class PortableVendor(Vendor):
         return errors.method_not_allowed(allowed)
 
     def probe(self, tenant: TenantState) -> Iterable[tuple[str, Any]]:
-        records = self.model.destinations(tenant)
-        yield "listDestinations", {"data": [serializers.destination(r, self.model.spec_of(r)) for r in records]}
+        for model, render, operation in ((self.destinations, serializers.destination, "listDestinations"),
+                                         (self.sources, serializers.source, "listSources")):
+            yield operation, {"data": [render(r, model.spec_of(r)) for r in model.all(tenant)]}
+        flows = self.flows.all(tenant)
+        yield "listFlows", {"data": [serializers.flow(f) for f in flows]}
+        for flow in flows:
+            history = self.runs.history(tenant, flow["id"])
+            yield "getRunAttempts", {"data": [serializers.run_attempt(a) for a in history]}
+            yield "getFlowStatus", serializers.flow_status(flow["id"], history[-1] if history else None)
 
     def mask(self, operation: Operation, body: Any) -> Any:
         """PASSWORD properties of any spec (and secret-looking names) never reach the journal."""

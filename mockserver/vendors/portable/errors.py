@@ -62,6 +62,8 @@ def query_message(error: Invalid, operation: Operation | None) -> str:
     if value is None:
         return error.message
     schema = next((p.schema for p in (operation.parameters if operation else ()) if p.name == name), {})
+    if "enum" in schema:  # e.g. `sort`: a choice, not a number
+        return f"{name} must be one of {', '.join(map(str, schema['enum']))}, got {json.dumps(value)}"
     if not _INTEGER.match(value) or not -(2**63) <= int(value) < 2**63:  # Go's ParseInt refuses it
         return binding_message(name, value)
     low, high = schema.get("minimum"), schema.get("maximum")
@@ -75,6 +77,22 @@ def query_message(error: Invalid, operation: Operation | None) -> str:
 def method_not_allowed(allowed: list[str]) -> Reply:
     """A method the path does not declare: 405 with `Allow`, as Go's routers answer [infer]."""
     return Reply(405, {"message": _phrase(405)}, headers={"Allow": ", ".join(allowed)})
+
+
+# Body-schema sentences that would quote a whole regular expression or schema, said plainly instead.
+_SCHEMA_REWRITES = (
+    (re.compile(r"^cron does not match "), "cron must be a cron expression: five fields (minute hour "
+     "day-of-month month day-of-week), each *, a number, a range or a list, optionally with a /step"),
+    (re.compile(r"should not be valid under \{'required': \['frequency', 'cron'\]\}$"),
+     "frequency and cron are mutually exclusive: send one of them"),
+)
+
+
+def schema_message(problem: str) -> str:
+    for pattern, plain in _SCHEMA_REWRITES:
+        if pattern.search(problem):
+            return plain
+    return problem
 
 
 def render(error: DomainError, operation: Operation | None) -> Reply:
@@ -93,6 +111,8 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
     if isinstance(error, Invalid):
         if error.code == "query":
             return message(query_message(error, operation))
+        if error.code == "schema" and error.detail.get("problems"):
+            return message("; ".join(schema_message(p) for p in error.detail["problems"]))
         return message(error.message or _phrase(400))
     if isinstance(error, Conflict):
         return message(error.message or _phrase(400))
