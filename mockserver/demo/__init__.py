@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import aiohttp
 from aiohttp import web
@@ -76,13 +76,13 @@ async def load_demo(app: web.Application, base_url: str, progress: Callable[[str
                 await module.settled(client, company)
             await _settle(app, progress)
             unsettled = _seconds_to_last_job(app)
-            before = len(engine.scheduler.pending())
+            before = len(_pending(app))
             for module in demos:
                 await module.in_flight(client, company)
     control.clear_requests()  # the journal starts empty: demo set-up is not the user's traffic
     control.started()  # health turns 200, and a full reset comes back to this
     return DemoReport([row for module in demos for row in module.ROWS], unsettled,
-                      max(0, len(engine.scheduler.pending()) - before), _seconds_to_last_job(app), engine.clock.virtual)
+                      max(0, len(_pending(app)) - before), _seconds_to_last_job(app), engine.clock.virtual)
 
 
 async def _settle(app: web.Application, progress: Callable[[str], None] | None) -> None:
@@ -100,9 +100,16 @@ async def _settle(app: web.Application, progress: Callable[[str], None] | None) 
         waited += wait
 
 
+def _pending(app: web.Application) -> list[Any]:
+    """Jobs that end some work; a repeating lifecycle's next wait (a flow's schedule) never does."""
+    engine = app[ENGINE]
+    repeating = {lc.kind for lc in engine.lifecycles.declared.values() if lc.repeat}
+    return [job for job in engine.scheduler.pending() if job.kind not in repeating]
+
+
 def _seconds_to_last_job(app: web.Application) -> float:
     engine = app[ENGINE]
-    pending = engine.scheduler.pending()
+    pending = _pending(app)
     if not pending:
         return 0.0
     return max(0.0, (pending[-1].due - engine.clock.now()).total_seconds())
