@@ -26,6 +26,7 @@ from mockserver.persistence import change_middleware, load_ctx, persistence_ctx
 from mockserver.middlewares import journal_middleware, json_errors
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
+from mockserver.slashes import merge_slashes
 from mockserver.spec import SpecRegistry, VendorSpec, load_vendor_spec
 from mockserver.vendors import VENDOR_MODULES, create_vendor
 from mockserver.vendors.base import Vendor
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         for prefix in vendor.spec.prefixes:
             app.router.add_route("*", prefix, not_found)
             app.router.add_route("*", prefix + "/{tail:.*}", not_found)
+    # Vendors behind nginx (Stitch) read `/v4//sources` as `/v4/sources`: merged before routing.
+    merge_slashes(app.router, [p for v in vendors.values() if getattr(v, "merge_slashes", False) for p in v.spec.prefixes])
 
     if not engine.clock.virtual:
         app.cleanup_ctx.append(_run_scheduler)

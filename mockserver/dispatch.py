@@ -92,6 +92,8 @@ def parse_body(request: web.Request, operation: Operation, raw: bytes | None) ->
 def json_response(reply: Reply) -> web.Response:
     if reply.body is None and reply.status in (204, 304):
         return web.Response(status=reply.status, headers=reply.headers)
+    if isinstance(reply.body, bytes):  # not JSON (a redirect, a log file): sent as it is, typed by its headers
+        return web.Response(status=reply.status, body=reply.body, headers=reply.headers)
     return web.Response(
         status=reply.status,
         body=jsonio.dumps(reply.body if reply.body is not None else {}),

@@ -59,3 +59,43 @@ V4_KEYS = {
 
 def provided(card: dict[str, Any]) -> dict[str, bool]:
     return {p["name"]: p["provided"] for p in card["steps"][0]["properties"]}
+
+
+# The vendor's create-a-source guide: POST /v4/sources (Recurly).
+RECURLY_CREATE: dict[str, Any] = {
+    "type": "platform.recurly",
+    "display_name": "Recurly",
+    "properties": {
+        "start_date": "2018-01-10T00:00:00Z",
+        "api_key": "[RECURLY_API_KEY]",
+        "frequency_in_minutes": "60",
+        "quota_limit": "30",
+        "subdomain": "stitchdata",
+    },
+}
+
+POSTGRES_SOURCE_CREATE: dict[str, Any] = {
+    "type": "platform.postgres",
+    "display_name": "Shop DB",
+    "properties": {"host": "shop-db.example.com", "port": "5432", "user": "replicator",
+                   "password": "secret", "database": "shop"},
+}
+
+SOURCE_KEYS = {
+    "properties", "updated_at", "schedule", "check_job_name", "name", "type", "deleted_at", "system_paused_at",
+    "stitch_client_id", "paused_at", "id", "display_name", "created_at", "report_card",
+}
+
+
+def card_step(source: dict[str, Any]) -> tuple[int, str]:
+    card = source["report_card"]
+    return card["current_step"], card["current_step_type"]
+
+
+def select(*tap_stream_ids: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A PUT /v4/sources/{id}/streams/metadata body selecting streams (and the same fields in each)."""
+    return {"streams": [
+        {"tap_stream_id": tap_id, "metadata": [{"breadcrumb": [], "metadata": {"selected": True}}]
+         + [{"breadcrumb": ["properties", f], "metadata": {"selected": True}} for f in fields]}
+        for tap_id in tap_stream_ids
+    ]}

@@ -1,4 +1,5 @@
-"""Stitch Connect: destinations (v3 and v4), destination types and connection checks."""
+"""Stitch Connect: destinations (v3 and v4) and their types, sources and source types, streams and
+field selection, replication jobs with their extractions and loads, Import API tokens, notifications."""
 
 from __future__ import annotations
 
@@ -7,29 +8,44 @@ from typing import Any, Iterable
 from aiohttp import web
 
 from mockserver.engine import Engine
-from mockserver.engine.errors import DomainError
+from mockserver import request_keys as rk
+from mockserver.engine.errors import DomainError, NotFound
 from mockserver.engine.store import TenantState
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import MASK, Reply, Vendor, bearer_token, mask_secrets
-from mockserver.vendors.stitch import errors, serializers
+from mockserver.vendors.stitch import checks, errors, serializers, source_serializers
 from mockserver.vendors.stitch.catalogue import Catalogue
+from mockserver.vendors.stitch.connect import ConnectModel
 from mockserver.vendors.stitch.handlers import build_handlers
+from mockserver.vendors.stitch.source_handlers import build_source_handlers
 from mockserver.vendors.stitch.models import StitchModel
+
+
+# The log download a 302 points at: like the vendor's pre-signed log URL, it needs no Stitch token.
+ANONYMOUS = ("download-extraction-log",)
 
 
 class StitchVendor(Vendor):
     name = "stitch"
+    merge_slashes = True  # the vendor's nginx merges runs of `/` [infer]
 
     def __init__(self, engine: Engine, settings: Settings, spec: VendorSpec) -> None:
         super().__init__(engine, settings, spec)
         self.catalogue = Catalogue.load(fixtures_dir() / "stitch" / "destination-types.json")
         self.model = StitchModel(engine, self.catalogue, settings.stitch_destination_limit)
-        self.handlers = build_handlers(self.model)
-        self._credential_names = {p.name: True for t in self.catalogue.ordered for p in t.properties if p.is_credential}
+        self.connect = ConnectModel(engine, fixtures_dir() / "stitch" / "source-types.yaml", self.model.records)
+        self.handlers = {**build_handlers(self.model, self.connect.mapped_destination), **build_source_handlers(self.connect)}
+        forms = [t.properties for t in self.catalogue.ordered] + [t.properties for t in self.connect.types.ordered]
+        self._credential_names = {p.name: True for props in forms for p in props if p.is_credential}
 
     def authenticate(self, request: web.Request) -> TenantState:
+        if request.get(rk.OPERATION) in ANONYMOUS:
+            tenant = checks.tenant_of(self.engine, request.match_info.get("job_name", ""))
+            if tenant is None:
+                raise NotFound("Not Found", code="job")
+            return tenant
         return self.tenant_for(bearer_token(request), self.model.init_account)
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
@@ -43,6 +59,19 @@ class StitchVendor(Vendor):
         for record in records:
             if record["last_check"] is not None:
                 yield "get-destination-last-connection-check", serializers.connection_check(record["last_check"])
+        yield from self._probe_sources(tenant, client_id)
+
+    def _probe_sources(self, tenant: TenantState, client_id: int) -> Iterable[tuple[str, Any]]:
+        connect = self.connect
+        for record in connect.sources.list(tenant):
+            stype = connect.sources.type_of(record)
+            card, schedule = connect.source_body(tenant, record)
+            yield "retrieve-a-source", source_serializers.source(record, stype, client_id, card, schedule)
+            for stream in connect.streams.of_source(tenant, record["id"]):
+                tpl = connect.streams.template(stype, stream)
+                yield "retrieve-a-streams-schema", source_serializers.stream_schema(stype, tpl, stream)
+        for job in connect.jobs.jobs.list(tenant):
+            yield "list-extractions", source_serializers.page([source_serializers.extraction(job, client_id)], 1, f"/v4/{client_id}/extractions")
 
     def mask(self, operation: Operation, body: Any) -> Any:
         return mask_secrets(body, self._credential_names) if body is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jsonschema.protocols import Validator
 
@@ -35,6 +35,12 @@ class FormProperty:
             "json_schema": self.json_schema,
             "provided": provided,
         }
+
+
+class FormType(Protocol):
+    """What property checks and serializers need of a type: destination and source types both are."""
+
+    def form_property(self, name: str) -> FormProperty | None: ...
 
 
 @dataclass(frozen=True)

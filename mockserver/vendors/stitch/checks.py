@@ -24,21 +24,25 @@ HOST_FIELDS = ("host", "endpoint", "encryption_host", "jdbc_url")
 RUNNING, SUCCEEDED, FAILED = CHECK_RUNNING, CHECK_SUCCEEDED, CHECK_FAILED
 
 SecretsOf = Callable[[dict[str, Any]], list[str]]
+OnFinish = Callable[[TenantState, dict[str, Any], Run], None]
 
 
 def failure_message(reason: str, field: str, value: str, record: dict[str, Any]) -> str:
     if reason == "dns":
         return f'could not translate host name "{value}" to address: Name or service not known'
     if reason == "auth":
-        user = record["properties"].get("username")
+        user = record["properties"].get("username") or record["properties"].get("user")  # sources say `user`
         if isinstance(user, str) and user:
             return f'FATAL:  password authentication failed for user "{user}"'
         return f"authentication failed: the {field} was rejected"
     return "connection check failed"
 
 
-def declare(engine: Engine, name: str, resource: str, secrets_of: SecretsOf, description: str) -> None:
-    """The check lifecycle for one resource; `secrets_of(record)` names its credential properties."""
+def declare(
+    engine: Engine, name: str, resource: str, secrets_of: SecretsOf, description: str, on_finish: OnFinish | None = None
+) -> None:
+    """The check lifecycle for one resource; `secrets_of(record)` names its credential properties, and
+    `on_finish(tenant, record, run)` runs once a check has ended (sources discover their streams there)."""
 
     def decide(tenant: TenantState, record: dict[str, Any], context: Mapping[str, Any]) -> Outcome:
         found = classify(record["properties"], HOST_FIELDS, secrets_of(record))
@@ -61,6 +65,10 @@ def declare(engine: Engine, name: str, resource: str, secrets_of: SecretsOf, des
             message = run.outcome.message or failure_message("", "", "", record)
             check.update(status=FAILED, error=True, discovery_exit_status=1, discovery_error_message=message)
             record["configured"] = False
+        if on_finish is not None:
+            tenant = tenant_of(engine, run.context["job_name"])
+            if tenant is not None:
+                on_finish(tenant, record, run)
 
     job_kind = "stitch.check" if name == DESTINATION_CHECK else None  # the kind older state files carry
     engine.lifecycles.declare(connection_check(name, resource, engine.settings.check_delay, decide, write, description, job_kind))
@@ -70,6 +78,16 @@ def start(engine: Engine, name: str, tenant: TenantState, record_id: int) -> Non
     """Start a check; its job name is `<client>.<record>.check.<uuid>`, as the vendor's are."""
     job_name = f"{tenant.attrs['stitch_client_id']}.{record_id}.check.{engine.random.uuid4()}"
     engine.lifecycles.start(name, tenant, record_id, {"job_name": job_name})
+
+
+def tenant_of(engine: Engine, job_name: str) -> TenantState | None:
+    """The account a job name (`<client>.<record>.<kind>.<uuid>`) belongs to; runs do not carry
+    tenant keys, which are the callers' tokens."""
+    client = job_name.split(".", 1)[0]
+    for tenant in engine.store.tenants("stitch").values():
+        if str(tenant.attrs.get("stitch_client_id")) == client:
+            return tenant
+    return None
 
 
 def running(job_name: str, started: str) -> dict[str, Any]:

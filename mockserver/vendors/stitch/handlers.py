@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.engine.errors import Invalid, NotFound
+from mockserver.engine.store import TenantState
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.stitch import serializers
 from mockserver.vendors.stitch.models import StitchModel
@@ -13,7 +14,11 @@ V3_INVALID = "body must be a map with type = redshift, postgres, or snowflake. r
 LIST_PARAMS = ("source_id", "destination_id")
 
 
-def build_handlers(model: StitchModel) -> dict[str, Handler]:
+# The destination a source loads into (None: none, or no such source), for `?source_id=`.
+MappedDestination = Callable[[TenantState, int], "int | None"]
+
+
+def build_handlers(model: StitchModel, mapped_destination: MappedDestination) -> dict[str, Handler]:
     def v4(ctx: RequestContext, record: dict[str, Any]) -> dict[str, Any]:
         return serializers.destination_v4(record, model.dtype_of(record), ctx.tenant.attrs["stitch_client_id"])
 
@@ -40,7 +45,8 @@ def build_handlers(model: StitchModel) -> dict[str, Handler]:
         if "destination_id" in ctx.query:
             records = [r for r in records if r["id"] == int(ctx.query["destination_id"])]
         if "source_id" in ctx.query:
-            records = []  # no sources exist in the mock, so no destination is mapped to one
+            mapped = mapped_destination(ctx.tenant, int(ctx.query["source_id"]))
+            records = [r for r in records if r["id"] == mapped]
         return Reply(200, [v4(ctx, r) for r in records])
 
     def update_v4(ctx: RequestContext) -> Reply:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.spec.validation import errors_of
-from mockserver.vendors.stitch.catalogue import USER_SETTABLE, DestinationType
+from mockserver.vendors.stitch.catalogue import USER_SETTABLE, DestinationType, FormType
 
 
 def as_stored(value: Any) -> Any:
@@ -45,7 +45,7 @@ def _candidates(stored: Any, schema: dict[str, Any]) -> list[Any]:
     return forms
 
 
-def bad_properties(dtype: DestinationType, given: dict[str, Any]) -> list[str]:
+def bad_properties(dtype: FormType, given: dict[str, Any]) -> list[str]:
     """Names of given properties whose value does not fit, in the order given."""
     bad = []
     for name, value in given.items():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.vendors.base import is_secret_name
-from mockserver.vendors.stitch.catalogue import DestinationType
+from mockserver.vendors.stitch.catalogue import DestinationType, FormType
 
 
-def visible_properties(record: dict[str, Any], dtype: DestinationType) -> dict[str, Any]:
+def visible_properties(record: dict[str, Any], dtype: FormType) -> dict[str, Any]:
     """Everything but credentials, which Stitch never returns (undeclared secret-looking keys neither)."""
     out = {}
     for name, value in record["properties"].items():
