@@ -2,9 +2,10 @@
 destination connect links; source types, sources, their tables and models; syncs and sync runs;
 under /api/v1.
 
-Auth: `Authorization: Bearer <workspace key>`, or HTTP Basic with user `bearer` and the key as the
-password (dagster-census and Airflow send that). Keys may carry the `secret-token:` prefix Census
-prints on them; `abc` and `secret-token:abc` are one workspace. Any non-empty key is a workspace.
+Auth: `Authorization: Bearer <workspace key>` (airflow-provider-census sends that), or HTTP Basic
+with user `bearer` and the key as the password (dagster-census sends that). Keys may carry the
+`secret-token:` prefix Census prints on them; `abc` and `secret-token:abc` are one workspace. Any
+non-empty key is a workspace.
 """
 
 from __future__ import annotations
