@@ -11,7 +11,6 @@ serves to outside tools (schemathesis, Prism, client generators). Operations are
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -29,13 +28,15 @@ INTEGER_FORMAT = "int64"
 
 def load_vendor_spec(vendor: str, folder: Path) -> VendorSpec:
     document = openapi_document(folder)
-    operations = _operations(vendor, document, RefResolver(folder))
+    # A converted document has its `$ref`s inlined already; only a written one needs resolving.
+    refs = RefResolver(folder) if (folder / "openapi.yaml").exists() else None
+    operations = _operations(vendor, document, refs)
     seen: set[str] = set()
     for op in operations:
         if op.operation_id in seen:
             raise SpecError(f"{vendor}: duplicate operation id {op.operation_id}")
         seen.add(op.operation_id)
-    refs = RefResolver(folder)
+    refs = refs or RefResolver(folder)
     undeclared = {
         str(status): _openapi_response(str(status), resp)
         for status, resp in refs.resolve(document.get("x-undeclared-method") or {}, document).items()
@@ -60,8 +61,7 @@ def openapi_document(folder: Path) -> dict[str, Any]:
 def _complete(doc: dict[str, Any]) -> dict[str, Any]:
     """Says in every operation what the server does for all of them: `x-default-responses` (401,
     unknown-id 404, 413, faults) merged into each operation's responses unless it declares the status,
-    and the 64-bit range of integer parameters (`format: int64`)."""
-    doc = copy.deepcopy(doc)
+    and the 64-bit range of integer parameters (`format: int64`). Changes `doc` (freshly read) in place."""
     defaults = doc.pop("x-default-responses", None) or {}
     for item in (doc.get("paths") or {}).values():
         for p in item.get("parameters", []):
@@ -119,10 +119,10 @@ def _response(status: str, schema: dict[str, Any] | None, example: Any) -> Respo
     return ResponseSpec(status=status, schema=schema, validator=validator, example=example)
 
 
-def _operations(vendor: str, doc: dict[str, Any], refs: RefResolver) -> list[Operation]:
+def _operations(vendor: str, doc: dict[str, Any], refs: RefResolver | None) -> list[Operation]:
     operations = []
     for path, item in (doc.get("paths") or {}).items():
-        item = refs.resolve(item, doc)
+        item = refs.resolve(item, doc) if refs is not None else item
         shared = item.get("parameters", [])
         for method in HTTP_METHODS:
             raw = item.get(method)
