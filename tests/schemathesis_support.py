@@ -7,6 +7,9 @@ Used by tests/test_schemathesis.py, and runnable by hand against any running ser
 The run reads the vendor's OpenAPI 3.1 document from `/__admin/specs/{vendor}` and runs every phase
 (examples, coverage, fuzzing, stateful) with every check, configured from that document only:
 
+- the stateful phase follows the OpenAPI links the spec declares (and `Location` headers); its
+  guessing of links from path shapes is off, as it would chain a create to sub-resources that may
+  rightly not exist yet (Stitch's last connection check of a destination no check has run for);
 - `positive_data_acceptance` also accepts 400 on operations whose spec lists constraints the schema
   cannot express (`x-rejects`, also written into their descriptions), e.g. "the type must be one of
   the connectors", "the id must name one of the account's destinations" (Stitch answers 400 there);
@@ -69,17 +72,19 @@ def excluded_checks(document: dict[str, Any], *, strict_auth: bool) -> list[str]
 
 
 def config_toml(document: dict[str, Any]) -> str:
-    """schemathesis.toml for one vendor's document: 400 is an accepted answer to schema-valid data
-    on the operations whose spec lists `x-rejects` (constraints JSON Schema cannot say)."""
+    """schemathesis.toml for one vendor's document: the stateful phase follows the links the spec
+    declares, and 400 is an accepted answer to schema-valid data on the operations whose spec lists
+    `x-rejects` (constraints JSON Schema cannot say)."""
+    lines = ["[phases.stateful.inference]", 'algorithms = ["location-headers"]', ""]
     beyond = operations_with_rejects(document)
-    if not beyond:
-        return ""
-    return "\n".join([
-        "[[operations]]",
-        f"include-operation-id = {json.dumps(beyond)}",
-        f"checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, '400'])}",
-        "",
-    ])
+    if beyond:
+        lines += [
+            "[[operations]]",
+            f"include-operation-id = {json.dumps(beyond)}",
+            f"checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, '400'])}",
+            "",
+        ]
+    return "\n".join(lines)
 
 
 @dataclass

@@ -133,6 +133,7 @@ async def test_the_fuzzer_configuration_comes_from_the_document(mock, vendor):
     beyond = operations_with_rejects(document)
     assert "createDestination" in beyond or "create-a-destination-v4" in beyond
     assert f'include-operation-id = ["{beyond[0]}"' in config_toml(document)
+    assert 'algorithms = ["location-headers"]' in config_toml(document)  # declared links, not guessed ones
 
 
 async def test_strict_auth_refuses_every_undeclared_or_garbled_credential(make_mock):
