@@ -5,8 +5,8 @@ phase (examples, coverage, fuzzing, stateful), with every check, twice: once as 
 (any token is a tenant), once against a server started with `--strict-auth` and declared tokens, where
 every invalid credential must be refused. A run passes with zero failures and zero errors, and
 every phase must have run and passed. The six runs go side by side, each bounded by `--max-time`,
-so the whole takes about two and a half minutes (2 min 44 s measured with 110 s runs on two busy cores). What is configured (and why) is in
-tests/schemathesis_support.py.
+so the whole takes about two and a half minutes (2 min 44 s measured with 110 s runs on two busy
+cores). What is configured, and why, is in tests/schemathesis_support.py.
 """
 
 from __future__ import annotations
