@@ -179,3 +179,10 @@ async def test_unknown_ids_answer_404(mock, method):
 async def test_no_credentials_answer_401(mock):
     answer = await mock.get("/v2/sources")
     assert (answer.status, answer.body) == (401, {"message": "Unauthorized"})
+
+
+async def test_the_journal_masks_source_passwords(mock):
+    await make_source(mock, spec="okta", domain="demo.okta.com", client_id="0oa1", private_key="-----BEGIN KEY-----")
+    (entry,) = [e for e in mock.engine.journal if e.operation_id == "createSource"]
+    assert entry.request_body["properties"]["private_key"] == MASK
+    assert entry.request_body["properties"]["domain"] == "demo.okta.com"
