@@ -14,7 +14,7 @@ Each run's context carries the id of the attempt it writes into.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_seconds
@@ -25,6 +25,8 @@ from mockserver.engine.resources import Resource, ResourceType
 from mockserver.engine.store import TenantState
 from mockserver.vendors.portable.catalogue import Spec
 from mockserver.vendors.portable.schedules import seconds_until_next
+
+SpecOf = Callable[[dict[str, Any]], Spec]  # a source or destination record -> its spec
 
 RUN = "portable.flow_run"
 SCHEDULE = "portable.flow_schedule"
@@ -38,12 +40,12 @@ class FlowRuns:
     """Triggers, cancels and reports a flow's run attempts, and keeps its schedule running."""
 
     def __init__(self, engine: Engine, flows: Resource, sources: Resource, destinations: Resource,
-                 source_spec: Any, destination_spec: Any) -> None:
+                 source_spec: SpecOf, destination_spec: SpecOf) -> None:
         self.engine = engine
         self.flows = flows
         self.sources = sources
         self.destinations = destinations
-        self._source_spec = source_spec  # record -> Spec
+        self._source_spec = source_spec
         self._destination_spec = destination_spec
         self._dice = engine.random.stream("portable.flow_runs")
         self.attempts = engine.resources.declare(ResourceType(
@@ -111,7 +113,7 @@ class FlowRuns:
             record = resource.find(tenant, flow[side])
             if record is None:
                 return Outcome("FAILED", f"Failed to connect to the {side}: {side} {flow[side]} no longer exists")
-            spec: Spec = spec_of(record)
+            spec = spec_of(record)
             hosts = [p.name for p in spec.properties if p.type in ("STRING", "TEXT")]
             secrets = [p.name for p in spec.properties if p.secret]
             check = classify(record["properties"], hosts, secrets)
