@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from jsonschema.protocols import Validator
 
@@ -80,13 +80,26 @@ class DestinationType:
         return card
 
 
-class Catalogue:
-    def __init__(self, types: list[DestinationType]) -> None:
+class Named(Protocol):
+    @property
+    def type(self) -> str: ...
+
+
+T = TypeVar("T", bound=Named)
+
+
+class TypeIndex(Generic[T]):
+    """Types by their API name, and in catalogue order (destination and source types alike)."""
+
+    def __init__(self, types: list[T]) -> None:
         self._types = {t.type: t for t in types}
         self.ordered = tuple(types)
 
-    def get(self, name: str) -> DestinationType | None:
+    def get(self, name: str) -> T | None:
         return self._types.get(name)
+
+
+class Catalogue(TypeIndex[DestinationType]):
 
     @classmethod
     def load(cls, path: Path) -> "Catalogue":

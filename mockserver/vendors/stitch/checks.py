@@ -80,6 +80,20 @@ def start(engine: Engine, name: str, tenant: TenantState, record_id: int) -> Non
     engine.lifecycles.start(name, tenant, record_id, {"job_name": job_name})
 
 
+def unchecked(now: str) -> dict[str, Any]:
+    """The fields a new destination or source starts with: its times, and no check run yet."""
+    return {
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+        "paused_at": None,
+        "system_paused_at": None,
+        "check_job_name": None,
+        "last_check": None,
+        "configured": False,
+    }
+
+
 def tenant_of(engine: Engine, job_name: str) -> TenantState | None:
     """The account a job name (`<client>.<record>.<kind>.<uuid>`) belongs to; runs do not carry
     tenant keys, which are the callers' tokens."""

@@ -85,14 +85,7 @@ class StitchModel:
             "display_name": None,
             "properties": {},
             "ignore_unmapped_sources": bool(ignore_unmapped_sources),
-            "created_at": now,
-            "updated_at": now,
-            "deleted_at": None,
-            "paused_at": None,
-            "system_paused_at": None,
-            "check_job_name": None,
-            "last_check": None,
-            "configured": False,
+            **checks.unchecked(now),
         }
         self._apply(record, dtype, given, replace=True)
         self.records.create(tenant, record)

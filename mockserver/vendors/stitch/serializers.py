@@ -33,21 +33,24 @@ def destination_v4(record: dict[str, Any], dtype: DestinationType, client_id: in
     }
     if record["check_job_name"]:
         body["check_job_name"] = record["check_job_name"]
-    body.update(
-        {
-            "name": record["name"],
-            "type": record["type"],
-            "deleted_at": record["deleted_at"],
-            "system_paused_at": record["system_paused_at"],
-            "stitch_client_id": client_id,
-            "paused_at": record["paused_at"],
-            "id": record["id"],
-            "display_name": record["display_name"],
-            "created_at": record["created_at"],
-            "report_card": report_card(record, dtype),
-        }
-    )
+    body.update(connection_fields(record, client_id))
+    body["report_card"] = report_card(record, dtype)
     return body
+
+
+def connection_fields(record: dict[str, Any], client_id: int) -> dict[str, Any]:
+    """The fields destinations and sources share, in the vendor's order (its `report_card` follows)."""
+    return {
+        "name": record["name"],
+        "type": record["type"],
+        "deleted_at": record["deleted_at"],
+        "system_paused_at": record["system_paused_at"],
+        "stitch_client_id": client_id,
+        "paused_at": record["paused_at"],
+        "id": record["id"],
+        "display_name": record["display_name"],
+        "created_at": record["created_at"],
+    }
 
 
 def destination_v3(record: dict[str, Any], dtype: DestinationType) -> dict[str, Any]:

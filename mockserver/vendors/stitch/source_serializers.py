@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.engine.clock import parse_iso
-from mockserver.vendors.stitch.serializers import visible_properties
+from mockserver.vendors.stitch.serializers import connection_fields, visible_properties
 from mockserver.vendors.stitch.source_types import SourceType, StreamTemplate
 from mockserver.vendors.stitch.streams import NON_DISCOVERABLE
 
@@ -18,20 +18,8 @@ def source(record: dict[str, Any], stype: SourceType, client_id: int, card: dict
     body: dict[str, Any] = {"properties": visible_properties(record, stype), "updated_at": record["updated_at"], "schedule": schedule}
     if record["check_job_name"]:
         body["check_job_name"] = record["check_job_name"]
-    body.update(
-        {
-            "name": record["name"],
-            "type": record["type"],
-            "deleted_at": record["deleted_at"],
-            "system_paused_at": record["system_paused_at"],
-            "stitch_client_id": client_id,
-            "paused_at": record["paused_at"],
-            "id": record["id"],
-            "display_name": record["display_name"],
-            "created_at": record["created_at"],
-            "report_card": card,
-        }
-    )
+    body.update(connection_fields(record, client_id))
+    body["report_card"] = card
     return body
 
 

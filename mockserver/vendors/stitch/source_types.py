@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from mockserver.spec.validation import compile_schema
-from mockserver.vendors.stitch.catalogue import USER_SETTABLE, FormProperty
+from mockserver.vendors.stitch.catalogue import USER_SETTABLE, FormProperty, TypeIndex
 
 PROPERTY_DEFAULTS: dict[str, Any] = {
     "is_required": False,
@@ -144,13 +144,7 @@ class SourceType:
         return card
 
 
-class SourceCatalogue:
-    def __init__(self, types: list[SourceType]) -> None:
-        self._types = {t.type: t for t in types}
-        self.ordered = tuple(types)
-
-    def get(self, name: str) -> SourceType | None:
-        return self._types.get(name)
+class SourceCatalogue(TypeIndex[SourceType]):
 
     @classmethod
     def load(cls, path: Path) -> "SourceCatalogue":

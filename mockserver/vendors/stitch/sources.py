@@ -141,14 +141,7 @@ class SourceModel:
             "display_name": display_name,
             "properties": {},
             "destination_id": self._destination(tenant, destination_id),
-            "created_at": now,
-            "updated_at": now,
-            "deleted_at": None,
-            "paused_at": None,
-            "system_paused_at": None,
-            "check_job_name": None,
-            "last_check": None,
-            "configured": False,
+            **checks.unchecked(now),
             "job_id": None,
         }
         self._apply(record, stype, given)
