@@ -141,10 +141,9 @@ async def in_flight(client: DemoClient, company: str) -> None:
 
 # (vendor, token, what it holds), for the banner
 ROWS = [
-    ("stitch", TEAM, "5 destinations: configured, check failed (DNS), check failed (auth), form incomplete, check running"),
-    ("stitch", TEAM, "11 sources: fully configured (Recurly, Shop DB, Shopify, Mixpanel), paused (Stripe), deleted (GitHub), "
-                     "field selection (Zendesk), check failed (Legacy app DB), OAuth and form steps, Import API (1 token); "
-                     "jobs: completed, failed (Shopify), running (Mixpanel); a post-load hook and a custom email"),
+    ("stitch", TEAM, "5 destinations: configured, check failed (DNS), check failed (auth), form incomplete, check running; "
+                     "11 sources at every report-card step (one paused, one deleted, an Import API one with a token); "
+                     "jobs completed, failed and running; a post-load hook and a custom email"),
     ("stitch", SOLO, "Standard plan: 1 destination, at its limit"),
 ]
 
