@@ -16,7 +16,9 @@ COUNTS = ("source_record_count", "records_processed", "records_updated", "record
 
 @pytest.fixture
 async def ws(make_mock: Any) -> dict[str, Any]:
+    """Connection tests finish at once (check delay 0); runs keep the default pace of a 2 s check delay."""
     mock = await make_mock(check_delay=0)
+    await admin(mock, "PUT", f"/lifecycles/{LIFECYCLE}", {"delays": {"queued": 1, "working": 2}})
     return {"mock": mock, **(await workspace(mock))}
 
 
@@ -117,12 +119,13 @@ async def test_a_forced_outcome_sets_the_counts_or_the_error(ws):
 
 @pytest.mark.parametrize("side", ["source", "destination"])
 async def test_a_connection_whose_last_test_failed_fails_the_run(make_mock, side):
-    mock = await make_mock(check_delay=0)
+    mock = await make_mock()
     if side == "destination":
         ws = await workspace(mock, destination={**BRAZE, "api_key": "wrong-password"})
     else:
         ws = await workspace(mock)
         await mock.patch(f"{BASE}/sources/{ws['source']['id']}", {"connection": {"credentials": {**SNOWFLAKE, "account": "gone.invalid"}}}, token=TOKEN)
+    mock.advance(2)  # the connection tests end
     run_id = await trigger(mock, ws["sync_id"])
     mock.advance(5)
     run = await run_of(mock, run_id)
