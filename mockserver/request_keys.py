@@ -28,6 +28,7 @@ BODY = _key("mock_body", object)
 FAULT = _key("mock_fault", str)  # set by the fault middleware: "latency", "status" or "drop"
 REJECTION = _key("mock_rejection", str)  # why the request was refused (rejections.py)
 PREFER = _key("mock_prefer", str)  # the Prefer steering applied, e.g. "code=503" (prefer.py)
+ADMIN_BODY = _key("mock_admin_body", object)  # an admin call's parsed body, once read (admin/http.py)
 
 
 def get(request: web.Request, key: "web.RequestKey[Any]") -> Any:

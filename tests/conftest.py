@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestClient
 from mockserver.app import ENGINE, REGISTRY, create_app
 from mockserver.engine import Engine
 from mockserver.settings import Settings
+from mockserver.admin.docs import check_answer as check_admin_answer
 from mockserver.spec.contract import check_response
 
 UNSET: Any = object()
@@ -96,6 +97,9 @@ class MockClient:
         assert violation is None, str(violation)
         if not path.startswith("/__admin"):
             assert registry.vendor_for_path(path) is not None, f"{path} is under no vendor prefix"
+        else:  # the control plane is held to its own document, served at /__admin/docs
+            violation = check_admin_answer(method, path, answer.status, answer.body)
+            assert violation is None, f"/__admin/docs does not allow this answer: {violation}"
         self.checked += 1
 
     async def get(self, path: str, **kw: Any) -> Answer:

@@ -13,9 +13,12 @@ from typing import Any, Awaitable, Callable
 from aiohttp import web
 
 from mockserver import jsonio
+from mockserver.request_keys import ADMIN_BODY
 
 ADMIN_PREFIX = "/__admin"
 TOKEN_HEADER = "X-Admin-Token"
+DASHBOARD = ADMIN_PREFIX + "/ui"
+PUBLIC = frozenset({DASHBOARD, ADMIN_PREFIX + "/docs"})  # served without the admin token (see _public)
 # Admin bodies (a whole exported state) may outgrow the vendors' request limit, so they have their own.
 ADMIN_MAX_BODY = 64 * 1024 * 1024
 
@@ -35,6 +38,16 @@ def reply(body: Any, status: int = 200) -> web.Response:
 
 
 async def read_json(request: web.Request, *, default: Any = None) -> Any:
+    """The parsed body (None for an empty one), read once: a later call gets the same value."""
+    if ADMIN_BODY in request:
+        kept = request[ADMIN_BODY]
+        return default if kept is None else kept
+    value = await _parse_body(request)
+    request[ADMIN_BODY] = value
+    return default if value is None else value
+
+
+async def _parse_body(request: web.Request) -> Any:
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.content.iter_chunked(1 << 16):
@@ -44,7 +57,7 @@ async def read_json(request: web.Request, *, default: Any = None) -> Any:
         chunks.append(chunk)
     raw = b"".join(chunks)
     if not raw.strip():
-        return default
+        return None
     try:
         return jsonio.loads(raw)
     except jsonio.MalformedJSON as exc:
@@ -72,6 +85,13 @@ def presented_token(request: web.Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def _public(request: web.Request) -> bool:
+    """The dashboard's files and the admin API's description hold no data, and a browser cannot send a
+    header with a page it opens; the dashboard's script sends the token with every API call."""
+    path = request.path
+    return request.method == "GET" and (path in PUBLIC or path.startswith(DASHBOARD + "/"))
+
+
 def admin_middleware(admin_token: str | None) -> Callable[..., Awaitable[web.StreamResponse]]:
     expected = (admin_token or "").encode()
 
@@ -79,7 +99,7 @@ def admin_middleware(admin_token: str | None) -> Callable[..., Awaitable[web.Str
     async def admin(request: web.Request, handler: HandlerT) -> web.StreamResponse:
         if not (request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/")):
             return await handler(request)
-        if expected and not hmac.compare_digest(presented_token(request).encode(), expected):
+        if expected and not _public(request) and not hmac.compare_digest(presented_token(request).encode(), expected):
             return reply({"error": f"admin token required: send {TOKEN_HEADER}: <token> or Authorization: Bearer <token>"}, 401)
         try:
             return await handler(request)

@@ -22,6 +22,8 @@
 | POST   /__admin/lifecycles/{name}/advance   | move one run (token, resource_id) or all one step     |
 | DELETE /__admin/faults/{id}                 | drop one fault rule                                   |
 | GET    /__admin/specs/{vendor}              | the vendor's OpenAPI 3.1 document, this server first  |
+| GET    /__admin/docs                        | the OpenAPI document of /__admin (`?format=html`)     |
+| GET    /__admin/ui                          | the dashboard (HTML, script, style sheet)             |
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from mockserver.admin.control import Control
+from mockserver.admin.dashboard import dashboard_routes
+from mockserver.admin.docs import docs_routes, guard
 from mockserver.admin.http import AdminError, read_json, read_object, reply
 from mockserver.spec.export import served_document
 
@@ -149,6 +153,7 @@ def setup_admin(app: web.Application, control: Control) -> None:
         ("DELETE", "/__admin/lifecycles/{name}/force", clear_forced_lifecycle),
         ("POST", "/__admin/lifecycles/{name}/advance", advance_lifecycle),
     ]
+    table += docs_routes() + dashboard_routes()  # /__admin/docs and the /__admin/ui dashboard
     for method, path, handler in table:
-        app.router.add_route(method, path, handler)
+        app.router.add_route(method, path, guard(method, path, handler))  # checked against /__admin/docs
 
