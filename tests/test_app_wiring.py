@@ -36,3 +36,11 @@ def test_operations_without_a_handler_are_listed_at_debug_level(monkeypatch, cap
     with caplog.at_level(logging.DEBUG, logger="mockserver"):
         create_app(Settings(virtual_clock=True, vendors=("stitch",)))
     assert any("list-destinations-v3" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
+
+
+async def test_a_brace_in_a_path_segment_is_no_parameter_and_answers_404_not_405(mock):
+    """aiohttp's router never matches `{` or `}` as a parameter, so `/v2/destinations/{` is no
+    destination path: it is not found, not a method the path lacks (found by test_fuzz)."""
+    for path in ("/v2/destinations/%7B", "/v2/destinations/%7D1"):
+        answer = await mock.get(path, token="pt-braces")
+        assert (answer.status, answer.body) == (404, {"message": "Not Found"})

@@ -10,7 +10,7 @@ drops the record's runs).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from mockserver.engine.errors import DomainError, NotFound
 from mockserver.engine.store import Store, TenantState
@@ -63,10 +63,14 @@ class Resource:
         return record
 
     def list(self, tenant: TenantState, where: Callable[[Record], bool] | None = None) -> list[Record]:
-        values: Iterable[Record] = tenant.collection(self.name).values()
-        if where is not None:
-            values = [r for r in values if where(r)]
-        return sorted(values, key=self._order)
+        """The records in declared order (a new list; filtered by `where`). The order is computed
+        once per store generation: polling a list of a thousand records does not sort it each time."""
+        generation = self._store.generation
+        view = tenant.views.get(self.name)
+        if view is None or view[0] != generation:
+            view = (generation, sorted(tenant.collection(self.name).values(), key=self._order))
+            tenant.views[self.name] = view
+        return [r for r in view[1] if where(r)] if where is not None else list(view[1])
 
     def count(self, tenant: TenantState) -> int:
         return len(tenant.collection(self.name))

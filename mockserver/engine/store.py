@@ -20,6 +20,9 @@ class TenantState:
     key: str
     attrs: dict[str, Any] = field(default_factory=dict)
     collections: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
+    # Ordered lists the resources built from a collection, kept until the store's generation moves
+    # (see Resource.list); never exported, and gone with the tenant.
+    views: dict[str, tuple[int, list[dict[str, Any]]]] = field(default_factory=dict, repr=False, compare=False)
 
     def collection(self, name: str) -> dict[Any, dict[str, Any]]:
         """Records by id; each record holds its own `id`, which is how it is exported and restored."""
@@ -57,6 +60,9 @@ class Store:
         # a record before changing it, so a request that fails can put every record back.
         self._undo: list[tuple[dict[Any, dict[str, Any]], Any, Any]] | None = None
         self._noted: set[tuple[int, Any]] = set()
+        # Moves on every noted change, rollback, load and reset: an ordered list built at one
+        # generation is still right at the same generation (records change only through resources).
+        self.generation = 0
 
     # -- one request's changes, undone when it fails ----------------------------------------------
     def begin(self) -> None:
@@ -65,6 +71,7 @@ class Store:
 
     def note(self, collection: dict[Any, dict[str, Any]], record_id: Any) -> None:
         """Remember a record as it is now (or that it is absent), once per request, before a change."""
+        self.generation += 1
         if self._undo is None or (id(collection), record_id) in self._noted:
             return
         self._noted.add((id(collection), record_id))
@@ -76,6 +83,7 @@ class Store:
         self._noted = set()
 
     def rollback(self) -> None:
+        self.generation += 1
         for collection, record_id, prior in reversed(self._undo or []):
             if prior is _ABSENT:
                 collection.pop(record_id, None)
@@ -111,6 +119,7 @@ class Store:
         return seqs[sequence]
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        self.generation += 1
         if vendor is None:
             self._vendors.clear()
         elif tenant is None:
@@ -129,6 +138,7 @@ class Store:
         }
 
     def load(self, raw: dict[str, Any]) -> None:
+        self.generation += 1
         vendors: dict[str, VendorState] = {}
         for name, data in raw.items():
             vendors[name] = VendorState(

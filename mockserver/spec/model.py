@@ -75,7 +75,7 @@ def path_regex(template: str) -> re.Pattern[str]:
     out, pos = [], 0
     for m in _PARAM.finditer(template):
         out.append(re.escape(template[pos : m.start()]))
-        out.append(f"(?P<{m.group(1)}>[^/]+)")
+        out.append(f"(?P<{m.group(1)}>[^{{}}/]+)")  # braces never match a parameter in aiohttp either
         pos = m.end()
     out.append(re.escape(template[pos:]))
     return re.compile("^" + "".join(out) + "$")
