@@ -14,8 +14,8 @@ from mockserver.vendors.stitch import handlers as stitch_handlers
 def test_a_handler_keyed_by_an_unknown_operation_stops_the_start(monkeypatch):
     real = stitch_handlers.build_handlers
 
-    def with_a_typo(model):
-        built = real(model)
+    def with_a_typo(*args, **kwargs):
+        built = real(*args, **kwargs)
         built["list-destination-v4"] = built["list-destinations-v4"]  # one letter off
         return built
 
@@ -27,8 +27,8 @@ def test_a_handler_keyed_by_an_unknown_operation_stops_the_start(monkeypatch):
 def test_operations_without_a_handler_are_listed_at_debug_level(monkeypatch, caplog):
     real = stitch_handlers.build_handlers
 
-    def without_one(model):
-        built = real(model)
+    def without_one(*args, **kwargs):
+        built = real(*args, **kwargs)
         del built["list-destinations-v3"]
         return built
 
