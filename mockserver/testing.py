@@ -298,6 +298,15 @@ class MockServer:
         """Every lifecycle of every vendor, with its states, delays and mode."""
         return self._call(lambda c: c.lifecycles()["lifecycles"])
 
+    def records(self, vendor: str, resource: str, token: str) -> list[dict[str, Any]]:
+        """One token's records of a declared resource (`destinations`, `sql_models`, ...), raw."""
+        return self._call(lambda c: c.records(vendor, resource, token)["records"])
+
+    def update_record(self, vendor: str, resource: str, record_id: str | int, token: str, **fields: Any) -> dict[str, Any]:
+        """Set fields of one record, e.g. `update_record("census", "sql_models", 3, token, row_count=500)`;
+        refused (ValueError) when the vendor could not then serve the record."""
+        return self._call(lambda c: c.update_record(vendor, resource, record_id, {"token": token, "fields": fields}))["record"]
+
     def add_fault(self, vendor: str | None = None, **rule: Any) -> dict[str, Any]:
         """Add a fault rule: method, path / path_regex, probability, count, latency_ms (a number or
         [low, high]), status, drop, message. Returns the rule with its id."""

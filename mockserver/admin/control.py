@@ -14,9 +14,10 @@ from mockserver.admin.baseline import Baseline
 from mockserver.admin.http import AdminError
 from mockserver.admin.journal import parse_filter, parse_limit
 from mockserver.admin.scenarios import forced_to_json, lifecycle_force_to_json, parse_forced, parse_lifecycle_force
-from mockserver.admin.state import replace_state
+from mockserver.admin.state import replace_state, unservable
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
+from mockserver.engine.errors import DomainError
 from mockserver.engine.faults import FaultRule
 from mockserver.engine.journal import fingerprint
 from mockserver.engine.lifecycles import RUNS, LifecycleError, Run
@@ -223,6 +224,52 @@ class Control:
         self.engine.faults.clear(self._vendor(vendor, required=False))
         return {"deleted": before - len(self.engine.faults.rules)}
 
+    # -- records: read and adjust what the vendors keep -----------------------------------------------
+    def records(self, vendor: Any, resource: Any, token: Any) -> dict[str, Any]:
+        """One tenant's records of one declared resource, raw (as the state document holds them)."""
+        handle, tenant = self._records_of(vendor, resource, token)
+        return {"records": handle.list(tenant)}
+
+    def update_record(self, vendor: Any, resource: Any, record_id: Any, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Set fields of one record (a model's `row_count`, say), then hold the result to the vendor:
+        a record its handlers could not serve within the spec is put back, and the call refused."""
+        fields = raw.get("fields")
+        if not isinstance(fields, dict) or not fields:
+            raise AdminError("fields must be a non-empty JSON object of the record's fields to set")
+        if "id" in fields:
+            raise AdminError("a record's id cannot be changed")
+        handle, tenant = self._records_of(vendor, resource, raw.get("token"))
+        key = _record_key(handle.records(tenant), record_id)
+        store = self.engine.store
+        store.begin()
+        try:
+            handle.update(tenant, key, **fields)
+            problems = unservable(self.engine, {str(vendor): self.vendors[str(vendor)]})
+        except DomainError:
+            store.rollback()
+            raise AdminError(f"no {handle.name} {record_id} for that token", 404) from None
+        if problems:
+            store.rollback()
+            raise AdminError("record not changed: " + "; ".join(problems))
+        store.commit()
+        self.engine.touch()
+        return {"record": handle.get(tenant, key)}
+
+    def _records_of(self, vendor: Any, resource: Any, token: Any) -> tuple[Any, Any]:
+        name = self._vendor(vendor, required=True)
+        assert name is not None
+        try:
+            handle = self.engine.resources.of(name, str(resource))
+        except KeyError:
+            known = ", ".join(sorted(r.name for r in self.engine.resources.all() if r.type.vendor == name))
+            raise AdminError(f"{name} has no resource {resource!r}; known: {known}", 404) from None
+        if not isinstance(token, str) or not token:
+            raise AdminError("token is required: records belong to the tenant a token names")
+        tenant = self.engine.store.find_tenant(name, self.vendors[name].tenant_key(token))
+        if tenant is None:
+            raise AdminError(f"no {name} tenant has used that token yet", 404)
+        return handle, tenant
+
     # -- helpers ------------------------------------------------------------------------------------
     def _lifecycle(self, name: Any) -> Any:
         try:
@@ -236,6 +283,14 @@ class Control:
         if name not in self.vendors:
             raise AdminError(f"unknown vendor {name!r}; known: {', '.join(self.vendors)}")
         return str(name)
+
+
+def _record_key(records: Mapping[Any, Any], raw: Any) -> Any:
+    """The key a record is stored under: ids are integers for most resources, strings for some."""
+    text = str(raw)
+    if text.isdigit() and len(text) <= 19 and int(text) in records:
+        return int(text)
+    return text
 
 
 def _rule_id(raw: Any) -> int:

@@ -21,6 +21,8 @@
 | POST/DELETE /__admin/lifecycles/{name}/force | force the next run(s)' outcome / drop those rules    |
 | POST   /__admin/lifecycles/{name}/advance   | move one run (token, resource_id) or all one step     |
 | DELETE /__admin/faults/{id}                 | drop one fault rule                                   |
+| GET    /__admin/records/{vendor}/{resource} | one token's records of a resource (?token=)           |
+| PATCH  /__admin/records/{vendor}/{resource}/{id} | set fields of a record, held to the vendor's spec |
 | GET    /__admin/specs/{vendor}              | the vendor's OpenAPI 3.1 document, this server first  |
 | GET    /__admin/docs                        | the OpenAPI document of /__admin (`?format=html`)     |
 | GET    /__admin/ui                          | the dashboard (HTML, script, style sheet)             |
@@ -126,6 +128,14 @@ def setup_admin(app: web.Application, control: Control) -> None:
     async def advance_lifecycle(request: web.Request) -> web.Response:
         return reply(control.advance_lifecycle(request.match_info["name"], await read_object(request)))
 
+    async def list_records(request: web.Request) -> web.Response:
+        info = request.match_info
+        return reply(control.records(info["vendor"], info["resource"], request.query.get("token")))
+
+    async def update_record(request: web.Request) -> web.Response:
+        info = request.match_info
+        return reply(control.update_record(info["vendor"], info["resource"], info["id"], await read_object(request, required=True)))
+
     table: list[tuple[str, str, Route]] = [
         ("GET", "/__admin/health", health),
         ("POST", "/__admin/reset", reset),
@@ -152,6 +162,8 @@ def setup_admin(app: web.Application, control: Control) -> None:
         ("POST", "/__admin/lifecycles/{name}/force", force_lifecycle),
         ("DELETE", "/__admin/lifecycles/{name}/force", clear_forced_lifecycle),
         ("POST", "/__admin/lifecycles/{name}/advance", advance_lifecycle),
+        ("GET", "/__admin/records/{vendor}/{resource}", list_records),
+        ("PATCH", "/__admin/records/{vendor}/{resource}/{id}", update_record),
     ]
     table += docs_routes() + dashboard_routes()  # /__admin/docs and the /__admin/ui dashboard
     for method, path, handler in table:
