@@ -1,7 +1,9 @@
-"""JSON in and out of the wire: orjson when installed, the standard library otherwise.
+"""JSON in and out of the wire, with orjson (a required dependency): one parser everywhere, so bad
+input is judged the same on every machine.
 
-Both paths reject the same inputs as malformed: bad UTF-8, bad syntax, nesting deeper than the
-parser allows, and integers too long to parse safely. `preencoded` lets an answer carry a value that
+Malformed input: bad UTF-8, bad syntax, nesting deeper than the parser allows, and integers too
+long to parse safely. Encoding falls back to the standard library only for values orjson refuses
+(integers beyond 64 bits, which a client may send and the journal then shows). `preencoded` lets an answer carry a value that
 is the same bytes in every answer (a catalogue) already encoded, so it is copied, not re-encoded.
 """
 
@@ -10,10 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-try:  # pragma: no cover - exercised by whichever is installed
-    import orjson
-except ImportError:  # pragma: no cover
-    orjson = None  # type: ignore[assignment]
+import orjson
 
 MAX_DEPTH = 256
 
@@ -23,7 +22,7 @@ class MalformedJSON(ValueError):
 
 
 def _depth_ok(raw: bytes) -> bool:
-    """A cheap pre-check so neither parser recurses deeply: count bracket nesting outside strings."""
+    """A cheap pre-check so the parser never recurses deeply: count bracket nesting outside strings."""
     depth = deepest = 0
     in_string = escaped = False
     for byte in raw:
@@ -51,26 +50,21 @@ def loads(raw: bytes) -> Any:
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and not _depth_ok(raw):
         raise MalformedJSON(f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
-        if orjson is not None:
-            return orjson.loads(raw)
-        return json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        return orjson.loads(raw)
+    except (ValueError, RecursionError) as exc:
         raise MalformedJSON(str(exc).split("\n")[0]) from None
 
 
 def preencoded(value: Any) -> Any:
     """`value` encoded once, to be placed anywhere inside what `dumps` is given: orjson splices the
-    bytes in as they are (orjson.Fragment). Without orjson it is `value` itself, encoded each time.
-    Only for the wire: what comes back is not a dict or list any more, so nothing may inspect it."""
-    if orjson is not None:
-        return orjson.Fragment(orjson.dumps(value))
-    return value
+    bytes in as they are (orjson.Fragment). Only for the wire: what comes back is not a dict or list
+    any more, so nothing may inspect it."""
+    return orjson.Fragment(orjson.dumps(value))
 
 
 def dumps(value: Any) -> bytes:
-    if orjson is not None:
-        try:
-            return orjson.dumps(value)
-        except TypeError:
-            pass
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # e.g. an integer beyond 64 bits
+        pass
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

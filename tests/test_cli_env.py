@@ -12,12 +12,15 @@ import signal
 import subprocess
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from process_support import call
 from stitch_support import SEED_V4_CREATE
 
 from mockserver.cli import build_parser, env_name
+
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 # dest -> (the variable's text, the parsed value): one entry per serve option, so a new option
 # without an environment form (or with another rule) fails `test_every_serve_option_is_covered`.
@@ -108,3 +111,8 @@ def test_a_server_configured_only_from_the_environment():
         _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0 and "INFO" not in err  # warning level: no access lines
 
+
+
+def test_the_readme_states_the_rule():
+    text = README.read_text(encoding="utf-8")
+    assert "MOCKSERVER_CHECK_DELAY" in text and "MOCKSERVER_<OPTION>" in text

@@ -144,5 +144,5 @@ def banner(report: DemoReport | Rows) -> str:
         clock = " of virtual time (POST /__admin/clock/advance moves it)" if report.virtual else ""
         lines.append(f"the ones shown running end in about {report.running_for:.0f} s{clock}")
     elif report.unsettled <= 0:
-        lines.append("with a zero delay every check and refresh has already finished, the ones shown running too")
+        lines.append("with these delays all that work has already finished, the ones shown running too")
     return "\n".join(lines)
