@@ -86,7 +86,14 @@ class Browser:
         return str(found[ELEMENT])
 
     def click(self, css: str) -> None:
-        self._call("POST", f"{self.session}/element/{self.element(css)}/click", {})
+        """Find and click; found again if the page redrew the element in between (it polls)."""
+        for attempt in range(3):
+            try:
+                self._call("POST", f"{self.session}/element/{self.element(css)}/click", {})
+                return
+            except RuntimeError as exc:
+                if "stale element" not in str(exc) or attempt == 2:
+                    raise
 
     def type(self, css: str, text: str) -> None:
         element = self.element(css)

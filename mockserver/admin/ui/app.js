@@ -27,10 +27,23 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+let said = 0;  // when the last message was shown: a poll does not wipe a message the user just got
+
 function say(text, error) {
   const status = $("status");
   status.textContent = text || "";
   status.className = error ? "error" : "";
+  said = text ? Date.now() : 0;
+}
+
+// A table is rebuilt only when what it shows changed, so rows (and a browser's references to them,
+// a chosen option, a hovered button) stay put between polls while nothing happens.
+const drawn = new Map();
+function redraw(name, data, draw) {
+  const key = JSON.stringify(data);
+  if (drawn.get(name) === key) return;
+  drawn.set(name, key);
+  draw();
 }
 
 async function api(method, path, body) {
@@ -192,14 +205,15 @@ async function refresh() {
     const [clock, state, checks, faults, journal] = await Promise.all([
       api("GET", "/clock"), api("GET", "/state"), api("GET", "/scenarios/checks"), api("GET", "/faults"), api("GET", "/requests?" + journalQuery()),
     ]);
-    drawClock(clock);
-    drawRecords(state);
-    drawChecks(checks);
-    drawFaults(faults);
-    drawJournal(journal);
+    redraw("clock", clock, () => drawClock(clock));
+    redraw("records", [state, [...expanded]], () => drawRecords(state));
+    redraw("checks", checks, () => drawChecks(checks));
+    redraw("faults", faults, () => drawFaults(faults));
+    redraw("journal", journal, () => drawJournal(journal));
     if (lifecyclesServed) {
       try {
-        drawLifecycles(await api("GET", "/lifecycles"));
+        const lifecycles = await api("GET", "/lifecycles");
+        redraw("lifecycles", lifecycles, () => drawLifecycles(lifecycles));
         $("lifecycles-section").hidden = false;
       } catch (error) {
         if (error.status === 404) lifecyclesServed = false;  // a server without the lifecycle calls
@@ -207,7 +221,7 @@ async function refresh() {
     }
     $("token-box").hidden = true;
     document.body.dataset.ready = "true";
-    if ($("status").className !== "error") say("");
+    if ($("status").className !== "error" && Date.now() - said > 5000) say("");
   } catch (error) {
     say(error.message, true);
   } finally {
