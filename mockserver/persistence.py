@@ -148,12 +148,19 @@ class StateSaver:
 
     async def run(self) -> None:
         pause = max(self.delay, MIN_POLL)  # a zero delay still must not spin the loop
+        failing = False
         while True:
             await asyncio.sleep(pause)
             try:
                 await self.save_if_changed()
-            except OSError as exc:  # a full disk must not stop the server; say so and retry next window
-                log.error("could not write state file %s: %s", self.file.path, exc)
+            except OSError as exc:  # a full disk must not stop the server: say so once, retry each window
+                if not failing:
+                    log.error("could not write state file %s: %s; retrying until it works", self.file.path, exc.strerror or exc)
+                failing = True
+            else:
+                if failing:
+                    log.warning("state file %s written again", self.file.path)
+                failing = False
 
 
 SAVER = web.AppKey("state_saver", StateSaver)
@@ -173,7 +180,10 @@ def persistence_ctx(engine: Engine, path: str, delay: float, vendors: Mapping[st
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await saver.save_if_changed()
+        try:
+            await saver.save_if_changed()
+        except OSError as exc:  # the folder went away or the disk is full: say so, no traceback at exit
+            log.error("could not write state file %s at exit: %s", state_file.path, exc.strerror or exc)
 
     return ctx
 

@@ -117,3 +117,30 @@ def test_version():
     from mockserver import __version__
 
     assert result.returncode == 0 and result.stdout == f"mockserver {__version__}\n"
+
+
+def test_a_state_folder_removed_while_running_is_one_error_line_not_a_flood_or_a_traceback(tmp_path: Path):
+    import re
+    import shutil
+    import signal
+    import time
+
+    from process_support import call
+
+    folder = tmp_path / "state"
+    folder.mkdir()
+    proc = subprocess.Popen([*SERVE, "--port", "0", "--log-level", "warning", "--state-file", str(folder / "s.json"),
+                             "--state-write-delay", "0.05"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"listening on (http://\S+)", proc.stdout.readline()).group(1)
+        shutil.rmtree(folder)
+        for n in range(3):
+            assert call(base + "/v4/destinations", token=f"gone-{n}")[0] == 200  # each creates an account
+            time.sleep(0.3)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "Traceback" not in err
+    errors = [line for line in err.splitlines() if " ERROR " in line]
+    assert len(errors) == 2, err  # once while running, once at exit
+    assert "retrying until it works" in errors[0] and "at exit" in errors[1]
