@@ -351,3 +351,21 @@ async def test_non_numeric_ids_and_unknown_methods_are_404(mock):
 async def test_no_token_is_401(mock):
     answer = await mock.get("/v4/sources")
     assert (answer.status, answer.body) == (401, {"message": "Not Authorized"})
+
+
+async def test_bad_properties_of_an_import_api_source(mock):
+    before = mock.state()
+    answer = await mock.post("/v4/sources", {"type": "import_api", "display_name": "Import API",
+                                             "properties": {"nested": {"a": [1]}, "list": [False]}}, token=TOKEN)
+    assert answer.status == 400 and answer.body["error"] == "InvalidProperties"
+    assert answer.body["data"]["bad_properties"] == ["nested", "list"]
+    assert answer.body["data"]["report_card"]["current_step_type"] == "fully_configured"
+    assert mock.state() == before
+
+
+async def test_pause_times_out_of_range_in_utc_are_refused(mock):
+    created = await create(mock)
+    before = mock.state()
+    answer = await mock.put(f"/v4/sources/{created['id']}", {"paused_at": "9999-12-31T23:00:00-05:00"}, token=TOKEN)
+    assert answer.body == {"error": "InvalidBody", "data": {"message": PUT_BODY}}
+    assert mock.state() == before

@@ -117,6 +117,12 @@ class SourceType:
             return "oauth"
         return None
 
+    def step_before_check(self, values: dict[str, Any]) -> str:
+        """Where a source with these values stands until a check has succeeded."""
+        if self.import_api:
+            return "fully_configured"
+        return self.first_open_step(values) or "discover_schema"
+
     def entry(self, prop: FormProperty, provided: bool) -> dict[str, Any]:
         out = prop.card_entry(provided)
         out["tap_mutable"] = prop.name in self.tap_mutable

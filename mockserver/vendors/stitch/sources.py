@@ -45,9 +45,9 @@ def parse_timestamp(value: str) -> datetime | None:
     """An ISO 8601 timestamp, zone-less meaning UTC (python-stitch-data sends those); None if unreadable."""
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # unreadable, or out of range once in UTC (`9999-12-31T23:00:00-05:00`)
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 class SourceModel:
@@ -90,13 +90,9 @@ class SourceModel:
 
     def step(self, tenant: TenantState, record: dict[str, Any]) -> str:
         stype = self.type_of(record)
-        if stype.import_api:
-            return "fully_configured"
-        open_step = stype.first_open_step(record["properties"])
-        if open_step is not None:
-            return open_step
-        if not record["configured"]:
-            return "discover_schema"
+        before = stype.step_before_check(record["properties"])
+        if before != "discover_schema" or not record["configured"]:
+            return before
         return "fully_configured" if self.streams.configured(tenant, record) else "field_selection"
 
     def report_card(self, tenant: TenantState, record: dict[str, Any]) -> dict[str, Any]:
@@ -239,7 +235,7 @@ class SourceModel:
         bad = [n for n in bad_properties(stype, {k: v for k, v in given.items() if k != "cron_expression"})]
         if bad:
             provided = (set(given) | set(stored)) - set(bad)
-            step = self.step(tenant, record) if record is not None else stype.first_open_step(dict.fromkeys(provided)) or "discover_schema"
+            step = self.step(tenant, record) if record is not None else stype.step_before_check(dict.fromkeys(provided))
             raise Invalid(
                 "properties do not match schema",
                 code="InvalidProperties",
