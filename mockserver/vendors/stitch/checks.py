@@ -65,10 +65,8 @@ def declare(
             message = run.outcome.message or failure_message("", "", "", record)
             check.update(status=FAILED, error=True, discovery_exit_status=1, discovery_error_message=message)
             record["configured"] = False
-        if on_finish is not None:
-            tenant = tenant_of(engine, run.context["job_name"])
-            if tenant is not None:
-                on_finish(tenant, record, run)
+        if on_finish is not None and run.tenant is not None:
+            on_finish(run.tenant, record, run)
 
     job_kind = "stitch.check" if name == DESTINATION_CHECK else None  # the kind older state files carry
     engine.lifecycles.declare(connection_check(name, resource, engine.settings.check_delay, decide, write, description, job_kind))
@@ -95,8 +93,8 @@ def unchecked(now: str) -> dict[str, Any]:
 
 
 def tenant_of(engine: Engine, job_name: str) -> TenantState | None:
-    """The account a job name (`<client>.<record>.<kind>.<uuid>`) belongs to; runs do not carry
-    tenant keys, which are the callers' tokens."""
+    """The account a job name (`<client>.<record>.<kind>.<uuid>`) belongs to: for the extraction log,
+    which a client downloads without credentials (a redirect drops them), so no token names it."""
     client = job_name.split(".", 1)[0]
     for tenant in engine.store.tenants("stitch").values():
         if str(tenant.attrs.get("stitch_client_id")) == client:

@@ -188,7 +188,7 @@ class JobModel:
         job["completion_time"] = job["completion_time"] or stamp  # the extraction's end
         job["finished_at"] = stamp  # the whole job's
         job["message"] = outcome.message
-        tenant = checks.tenant_of(self.engine, job["job_name"])
+        tenant = run.tenant
         if run.state == STOPPED:
             job.update(
                 extracted_at=job["extracted_at"] or stamp,
