@@ -4,7 +4,9 @@ For the "what does each part cost" figures: the same server, the same scenario, 
 and once without one part, side by side. Parts are switched off here, by replacing one function
 before the app is built, so the product carries no benchmark-only options:
 
-- `journal`: the journal middleware (the journal entry and the access-log line) is a pass-through;
+- `journal`: the request middleware's journal step records nothing (no journal entry, no access-log
+  line, no rejection header); its other steps (faults, change tracking, JSON errors, admin) still run,
+  so the figure is what the journal itself costs;
 - `rejection`: no refusal reason is recorded, so no `X-Mock-Rejection` header is built;
 - `lifecycles`: the job runner never runs due work (`Scheduler.run_due` does nothing).
 
@@ -16,30 +18,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Awaitable, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's mockserver, not an installed one
 
 PARTS = ("journal", "rejection", "lifecycles")
 
 
-def _passthrough_middleware(*_args: Any, **_kwargs: Any) -> Any:
-    from aiohttp import web
-
-    @web.middleware
-    async def passthrough(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
-        return await handler(request)
-
-    return passthrough
-
-
 def switch_off(part: str) -> None:
     if part == "journal":
-        import mockserver.app as app
+        import mockserver.middlewares as middlewares
 
-        if not hasattr(app, "journal_middleware"):
-            raise LookupError("mockserver.app.journal_middleware")
-        app.journal_middleware = _passthrough_middleware  # type: ignore[assignment]
+        if not hasattr(middlewares, "record"):
+            raise LookupError("mockserver.middlewares.record")
+        middlewares.record = lambda *a, **k: None  # type: ignore[assignment]
     elif part == "rejection":
         import mockserver.rejections as rejections
 

@@ -20,10 +20,10 @@ from mockserver.config import ConfigError
 from mockserver.engine import Engine
 from mockserver.engine.lifecycles import LifecycleError
 from mockserver.engine.journal import MAX_BODY_BYTES as JOURNAL_BODY_BYTES
-from mockserver.fault_injection import fault_middleware
+from mockserver.fault_injection import fault_step
 from mockserver.latency import Latency
-from mockserver.persistence import change_middleware, load_ctx, persistence_ctx
-from mockserver.middlewares import journal_middleware, json_errors
+from mockserver.persistence import load_ctx, persistence_ctx
+from mockserver.middlewares import request_middleware
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
 from mockserver.slashes import merge_slashes
@@ -76,13 +76,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
     latency = Latency()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[
-            journal_middleware(engine, mask),
-            fault_middleware(engine, registry, vendors, latency),
-            change_middleware(engine),
-            json_errors,
-            admin_middleware(settings.admin_token),  # innermost: sees /__admin's own 404s and 405s
-        ],
+        # One middleware: journal and log > faults and Prefer > change tracking and JSON errors > admin
+        # (innermost: it sees /__admin's own 404s and 405s); each a step of it, not a layer of aiohttp's.
+        middlewares=[request_middleware(engine, mask, fault_step(engine, registry, vendors, latency),
+                                        admin_middleware(settings.admin_token))],
     )
     app[ENGINE] = engine
     app[SETTINGS] = settings

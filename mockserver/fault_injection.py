@@ -1,7 +1,8 @@
-"""The fault middleware: applies `engine.faults` rules, and a request's own `Prefer: code=...`, to
+"""The fault step: applies `engine.faults` rules, and a request's own `Prefer: code=...`, to
 vendor requests; never to /__admin.
 
-It sits between the journal and the vendor endpoints, so a faulted or steered request is still
+It is a step of the one request middleware (middlewares.py), between the journal and the vendor
+endpoints, so a faulted or steered request is still
 journaled (with `fault` or `prefer` set, status 0 for a dropped connection, and the reason it was
 refused), and a forced status is rendered by the matched vendor's own error renderer, in that
 vendor's error shape. A `Prefer` header wins over fault rules: it is one caller's explicit request.
@@ -26,10 +27,10 @@ HandlerT = Callable[[web.Request], Awaitable[web.StreamResponse]]
 DROPPED = 0  # the journal's status for a request whose connection was dropped
 
 
-def fault_middleware(engine: Engine, registry: SpecRegistry, vendors: Mapping[str, Vendor],
-                     latency: Latency | None = None) -> Callable[..., Awaitable[web.StreamResponse]]:
+def fault_step(engine: Engine, registry: SpecRegistry, vendors: Mapping[str, Vendor],
+               latency: Latency | None = None) -> Callable[[web.Request, HandlerT], Awaitable[web.StreamResponse]]:
     latency = latency or Latency()
-    @web.middleware
+
     async def faults(request: web.Request, handler: HandlerT) -> web.StreamResponse:
         steered = prefer.HEADER in request.headers
         if not steered and not engine.faults.rules:  # the common case costs two truth tests

@@ -223,14 +223,7 @@ def load_ctx(engine: Engine, path: str, vendors: Mapping[str, Vendor], started: 
     return ctx
 
 
-def change_middleware(engine: Engine) -> Callable[..., Awaitable[web.StreamResponse]]:
-    """Marks state as changed after a vendor request that may have written (not GET, answered < 400)."""
-
-    @web.middleware
-    async def changes(request: web.Request, handler: HandlerT) -> web.StreamResponse:
-        response = await handler(request)
-        if request.method not in SAFE_METHODS and 0 < response.status < 400 and request.get(rk.VENDOR):
-            engine.touch()
-        return response
-
-    return changes
+def changed_by(request: web.Request, status: int) -> bool:
+    """Whether a request may have changed state: a vendor request that may write (not GET), answered < 400.
+    The request middleware asks this after each answer and marks the engine changed (`engine.touch`)."""
+    return request.method not in SAFE_METHODS and 0 < status < 400 and bool(request.get(rk.VENDOR))

@@ -11,9 +11,12 @@ import hashlib
 import itertools
 import re
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
+
+from mockserver.engine.clock import iso_millis
 
 MAX_BODY_BYTES = 64 * 1024  # a larger request body is journaled as a short note, not kept
 
@@ -32,26 +35,85 @@ def masked(token: str | None) -> str | None:
     return (token[:4] + "…") if len(token) > 12 else "…"
 
 
-@dataclass
 class JournalEntry:
-    id: int
-    at: str
-    vendor: str | None
-    method: str
-    path: str
-    query: dict[str, str]
-    status: int
-    duration_ms: float
-    operation_id: str | None
-    tenant: str | None  # fingerprint of the credential
-    tenant_hint: str | None  # masked credential, for people
-    request_body: Any = None
-    fault: str | None = None  # "latency", "status" or "drop" when a fault rule touched the request
-    reason: str | None = None  # why the request was refused (as in the X-Mock-Rejection header), credentials blanked
-    prefer: str | None = None  # the `Prefer` steering applied to it, e.g. "code=503"
+    """One request as the journal keeps it: the raw pieces, rendered only when the journal is read.
+
+    Recording runs on every request, reading rarely, so the entry stores what it was given (the
+    instant as a datetime, the duration unrounded) and formats `at` and `duration_ms` on access.
+    Secrets are never among the pieces: the caller passes the token's fingerprint and hint, and a
+    request body and query already masked (masking stays eager, so nothing secret is ever held).
+    """
+
+    __slots__ = ("id", "moment", "vendor", "method", "path", "query", "status", "duration", "operation_id",
+                 "tenant", "tenant_hint", "request_body", "fault", "reason", "prefer", "_at")
+
+    def __init__(
+        self,
+        id: int,
+        moment: datetime,
+        vendor: str | None,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        status: int,
+        duration: float,
+        operation_id: str | None,
+        tenant: str | None,  # fingerprint of the credential
+        tenant_hint: str | None,  # masked credential, for people
+        request_body: Any = None,
+        fault: str | None = None,  # "latency", "status" or "drop" when a fault rule touched the request
+        reason: str | None = None,  # why the request was refused (as in the X-Mock-Rejection header), credentials blanked
+        prefer: str | None = None,  # the `Prefer` steering applied to it, e.g. "code=503"
+    ) -> None:
+        self.id = id
+        self.moment = moment
+        self.vendor = vendor
+        self.method = method
+        self.path = path
+        self.query = query
+        self.status = status
+        self.duration = duration  # milliseconds, as measured
+        self.operation_id = operation_id
+        self.tenant = tenant
+        self.tenant_hint = tenant_hint
+        self.request_body = request_body
+        self.fault = fault
+        self.reason = reason
+        self.prefer = prefer
+        self._at: str | None = None
+
+    @property
+    def at(self) -> str:
+        """The instant in the Census style (`2023-07-22T23:42:47.239Z`), formatted once, when first read."""
+        if self._at is None:
+            self._at = iso_millis(self.moment)
+        return self._at
+
+    @property
+    def duration_ms(self) -> float:
+        return round(self.duration, 3)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "id": self.id,
+            "at": self.at,
+            "vendor": self.vendor,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "operation_id": self.operation_id,
+            "tenant": self.tenant,
+            "tenant_hint": self.tenant_hint,
+            "request_body": self.request_body,
+            "fault": self.fault,
+            "reason": self.reason,
+            "prefer": self.prefer,
+        }
+
+    def __repr__(self) -> str:
+        return f"JournalEntry({self.id}, {self.vendor} {self.method} {self.path} {self.status})"
 
 
 class Journal:
