@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from mockserver.spec import cache
+
 
 class SpecError(Exception):
     """A spec file is malformed; raised at start-up, never while serving."""
@@ -22,8 +24,18 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when lib
 
 
 def load_yaml_documents(path: Path) -> list[Any]:
-    with path.open(encoding="utf-8") as fh:
-        return [doc for doc in yaml.load_all(fh, Loader=_Loader) if doc is not None]
+    """The file's YAML documents; parsed once per content (spec/cache.py), then read back from the cache."""
+    raw = path.read_bytes()
+    name = cache.key("yaml", yaml.__version__, _Loader.__name__, raw)
+    found = cache.load("yaml", name)
+    if isinstance(found, list):
+        return found
+    docs = [doc for doc in yaml.load_all(raw.decode("utf-8"), Loader=_Loader) if doc is not None]
+    cache.save("yaml", name, docs)
+    return docs
+
+
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 
 class RefResolver:
@@ -57,6 +69,8 @@ class RefResolver:
             return {k: self.resolve(v, current, stack) for k, v in node.items()}
         if isinstance(node, list):
             return [self.resolve(v, current, stack) for v in node]
+        if type(node) in _IMMUTABLE:  # most leaves: copying them would return them anyway
+            return node
         return copy.copy(node)
 
     def _lookup(self, ref: str, current: Any) -> tuple[Any, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 from mockserver.spec.documents import RefResolver, SpecError, load_yaml_documents
 from mockserver.spec.endpoints import endpoint_document
 from mockserver.spec.model import Operation, Parameter, ResponseSpec, VendorSpec
-from mockserver.spec.validation import compile_schema
+from mockserver.spec.validation import compile_schema, remember_checks
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 # Integer parameters are 64-bit, as in every vendor's own server (Go int64, Rails bigint, a JVM long),
@@ -41,6 +41,7 @@ def load_vendor_spec(vendor: str, folder: Path) -> VendorSpec:
         str(status): _openapi_response(str(status), resp)
         for status, resp in refs.resolve(document.get("x-undeclared-method") or {}, document).items()
     }
+    remember_checks()  # the next start skips the metaschema checks this one passed (spec/cache.py)
     return VendorSpec(vendor=vendor, prefixes=_prefixes(op.path for op in operations), operations=operations,
                       info=document.get("info", {}), document=document, undeclared_method=undeclared)
 

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
+from mockserver.spec import cache
 from mockserver.spec.fastcheck import Check, compile_check
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$")
@@ -87,22 +88,53 @@ SchemaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 # Validator -> its compiled fast check (fastcheck.py), by id: jsonschema validators are unhashable.
 # weakref.finalize drops an entry when its validator goes, so an id is never read after reuse.
 _fast_checks: dict[int, Check] = {}
+# Validator id -> (schema, assert_formats) of a fast check not compiled yet (compiled on first use).
+_uncompiled: dict[int, tuple[dict[str, Any], bool]] = {}
 
 
-# Schemas already checked against the metaschema, as canonical JSON. Specs repeat the same schemas
-# (every operation gets the vendor-wide error responses), and checking is most of start-up time.
-_checked: set[str] = set()
+# Schemas already checked against the metaschema, as hashes of their canonical JSON. Specs repeat the
+# same schemas (every operation gets the vendor-wide error responses), and checking was most of
+# start-up time; hashes that passed are also kept across starts (spec/cache.py, per jsonschema version).
+_checked: set[str] | None = None
+_unsaved: set[str] = set()
+
+
+def _passed() -> set[str]:
+    global _checked
+    if _checked is None:
+        found = cache.load("metaschema", _cache_name())
+        _checked = set(found) if isinstance(found, (set, frozenset)) else set()
+    return _checked
+
+
+@lru_cache(maxsize=1)
+def _cache_name() -> str:
+    from importlib.metadata import version
+
+    return cache.key("metaschema", version("jsonschema"))
 
 
 def check_schema_once(schema: dict[str, Any]) -> None:
     try:
-        key = json.dumps(schema, sort_keys=True, default=repr)
+        key = cache.key(json.dumps(schema, sort_keys=True, default=repr))
     except (TypeError, ValueError):
         Draft202012Validator.check_schema(schema)
         return
-    if key not in _checked:
+    passed = _passed()
+    if key not in passed:
         Draft202012Validator.check_schema(schema)
-        _checked.add(key)
+        passed.add(key)
+        _unsaved.add(key)
+
+
+def remember_checks() -> None:
+    """Keep the schemas checked since the last call for the next start (called once a spec is loaded)."""
+    if _unsaved:
+        stored = cache.load("metaschema", _cache_name())
+        merged = set(stored) if isinstance(stored, (set, frozenset)) else set()
+        merged |= _passed()
+        cache.save("metaschema", _cache_name(), frozenset(merged))
+        _unsaved.clear()
 
 
 # Validator id -> its schema, for validators whose metaschema check waits for their first use.
@@ -120,8 +152,9 @@ def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False, chec
     else:
         validator = SchemaValidator(schema)
     key = id(validator)
-    _fast_checks[key] = compile_check(schema, assert_formats=assert_formats)
+    _uncompiled[key] = (schema, assert_formats)  # the fast check is compiled on first use: start-up time
     weakref.finalize(validator, _fast_checks.pop, key, None)
+    weakref.finalize(validator, _uncompiled.pop, key, None)
     if check_on_first_use:
         _unchecked[key] = schema
         weakref.finalize(validator, _unchecked.pop, key, None)
@@ -170,6 +203,9 @@ def errors_of(validator: Validator, instance: Any) -> list[str]:
         if pending is not None:
             check_schema_once(pending)
     fast = _fast_checks.get(id(validator))
+    if fast is None and id(validator) in _uncompiled:
+        schema, assert_formats = _uncompiled.pop(id(validator))
+        fast = _fast_checks[id(validator)] = compile_check(schema, assert_formats=assert_formats)
     if fast is not None and fast(instance):
         return []
     errors: Iterable[ValidationError] = validator.iter_errors(instance)
