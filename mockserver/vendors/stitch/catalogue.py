@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -13,6 +14,7 @@ from mockserver.spec.validation import compile_schema
 
 # Property types a caller may set. `read_only` and `system_provided_by_default` ones the system fills.
 USER_SETTABLE = ("user_provided", "user_provided_immutable", "user_provided_advanced")
+MAX_CARDS = 256  # report cards kept per destination type
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,24 @@ class DestinationType:
     def credential_names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.properties if p.is_credential)
 
+    @cached_property
+    def _cards(self) -> dict[tuple[frozenset[str], bool], dict[str, Any]]:
+        return {}
+
     def report_card(self, provided: set[str], configured: bool, *, with_details: bool = False) -> dict[str, Any]:
+        """The card for a record with these properties. Every answer about a destination carries one,
+        and records of a type share a few, so each is built once and shared: read-only to callers."""
+        if with_details:
+            return self._report_card(provided, configured, with_details=True)
+        key = (frozenset(p.name for p in self.properties if p.name in provided), configured)
+        card = self._cards.get(key)
+        if card is None:
+            if len(self._cards) >= MAX_CARDS:  # property combinations are the caller's choice: stay bounded
+                self._cards.clear()
+            card = self._cards[key] = self._report_card(provided, configured)
+        return card
+
+    def _report_card(self, provided: set[str], configured: bool, *, with_details: bool = False) -> dict[str, Any]:
         card: dict[str, Any] = {
             "type": self.type,
             "current_step": 2 if configured else 1,

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from mockserver.spec.documents import load_yaml_documents
 from mockserver.spec.validation import compile_schema
 from mockserver.vendors.stitch.catalogue import USER_SETTABLE, FormProperty, TypeIndex
 
@@ -154,7 +153,7 @@ class SourceCatalogue(TypeIndex[SourceType]):
 
     @classmethod
     def load(cls, path: Path) -> "SourceCatalogue":
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        (raw,) = load_yaml_documents(path)  # the C loader, and parsed once per content (spec/cache.py): start-up time
         sets = raw.get("property-sets") or {}
         return cls([_source_type(entry, sets) for entry in raw["types"]])
 
