@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from jsonschema.protocols import Validator
@@ -26,8 +27,17 @@ class Parameter:
 class ResponseSpec:
     status: str  # "200", "4XX" or "default"
     schema: dict[str, Any] | None
-    validator: Validator | None
     example: Any = None
+
+    @cached_property
+    def validator(self) -> Validator | None:
+        """Compiled when first asked for: only the contract checks (tests, a loaded state) read
+        response schemas, so a served process never builds the thousand-odd validators at start."""
+        if self.schema is None:
+            return None
+        from mockserver.spec.validation import compile_schema
+
+        return compile_schema(self.schema, assert_formats=True, check_on_first_use=True)
 
 
 @dataclass(frozen=True)
