@@ -26,7 +26,12 @@ def tracked_files() -> set[str]:
 
 
 def installed_files() -> set[str] | None:
-    """The files of this environment's install, or None when it is an editable one (no files to list)."""
+    """The files of the installed wheel the tests import, or None when they import the checkout
+    itself (an editable install, or the repository first on sys.path): then there is none to list."""
+    import mockserver
+
+    if Path(mockserver.__file__).resolve().is_relative_to(ROOT):
+        return None
     dist = metadata.distribution("mockserver")
     direct = dist.read_text("direct_url.json")
     if direct and json.loads(direct).get("dir_info", {}).get("editable"):
