@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from server import rss_mb
+from server import rss_mb, terminate
 
 PRISM_PACKAGE = "@stoplight/prism-cli@5.16.0"
 HERE = Path(__file__).resolve().parent
@@ -116,13 +116,7 @@ class Prism:
         return rss_mb(self.process.pid)
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        terminate(self.process, 10)
         if self._tmp is not None:
             self._tmp.cleanup()
 

@@ -150,6 +150,18 @@ class Server:
         self.stop()
 
 
+def terminate(process: "subprocess.Popen[Any] | None", timeout: float) -> None:
+    """Stop a peer server (Prism, WireMock): politely, then by force if it lingers past `timeout`."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process in MiB, from /proc (Linux); NaN once it is gone."""
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from prism import extract_openapi, free_port
-from server import rss_mb
+from server import rss_mb, terminate
 
 WIREMOCK_PACKAGE = "wiremock@3.13.2"
 HERE = Path(__file__).resolve().parent
@@ -127,10 +127,4 @@ class WireMock:
         return rss_mb(self.process.pid)
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        terminate(self.process, 15)
