@@ -39,6 +39,19 @@ class FormProperty:
         }
 
 
+# What destination types and source types both answer about their forms, written once.
+def accessible(details: dict[str, Any]) -> bool:
+    return bool(details.get("access"))
+
+
+def form_property(properties: tuple[FormProperty, ...], name: str) -> FormProperty | None:
+    return next((prop for prop in properties if prop.name == name), None)
+
+
+def credential_names(properties: tuple[FormProperty, ...]) -> frozenset[str]:
+    return frozenset(p.name for p in properties if p.is_credential)
+
+
 class FormType(Protocol):
     """What property checks and serializers need of a type: destination and source types both are."""
 
@@ -55,17 +68,14 @@ class DestinationType:
 
     @property
     def accessible(self) -> bool:
-        return bool(self.details.get("access"))
+        return accessible(self.details)
 
     def form_property(self, name: str) -> FormProperty | None:
-        for prop in self.properties:
-            if prop.name == name:
-                return prop
-        return None
+        return form_property(self.properties, name)
 
     @property
     def credential_names(self) -> frozenset[str]:
-        return frozenset(p.name for p in self.properties if p.is_credential)
+        return credential_names(self.properties)
 
     @cached_property
     def _cards(self) -> dict[tuple[frozenset[str], bool], dict[str, Any]]:

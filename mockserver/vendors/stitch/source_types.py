@@ -13,7 +13,9 @@ from typing import Any
 
 from mockserver.spec.documents import load_yaml_documents
 from mockserver.spec.validation import compile_schema
-from mockserver.vendors.stitch.catalogue import USER_SETTABLE, FormProperty, TypeIndex
+from mockserver.vendors.stitch.catalogue import (
+    USER_SETTABLE, FormProperty, TypeIndex, accessible, credential_names, form_property,
+)
 
 PROPERTY_DEFAULTS: dict[str, Any] = {
     "is_required": False,
@@ -84,21 +86,18 @@ class SourceType:
 
     @property
     def accessible(self) -> bool:
-        return bool(self.details.get("access"))
+        return accessible(self.details)
 
     @property
     def properties(self) -> tuple[FormProperty, ...]:
         return self.form + (self.oauth or ())
 
     def form_property(self, name: str) -> FormProperty | None:
-        for prop in self.properties:
-            if prop.name == name:
-                return prop
-        return None
+        return form_property(self.properties, name)
 
     @property
     def credential_names(self) -> frozenset[str]:
-        return frozenset(p.name for p in self.properties if p.is_credential)
+        return credential_names(self.properties)
 
     def step_types(self) -> list[str]:
         if self.import_api:
