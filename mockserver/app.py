@@ -64,14 +64,14 @@ def create_app(settings: Settings | None = None) -> web.Application:
                 raise ConfigError(f"config: lifecycles.{name}: {exc}") from None
     engine.lifecycles.settle()
 
-    def mask(request: web.Request) -> Any:
-        body = request.get(rk.BODY)
-        vendor = vendors.get(request.get(rk.VENDOR) or "")
-        if body is None or vendor is None:
+    def mask(request: web.Request, exchange: rk.Exchange) -> Any:
+        """The body as the journal keeps it (called only for a request whose body was parsed)."""
+        vendor = vendors.get(exchange.vendor or "")
+        if exchange.body is None or vendor is None or exchange.operation is None:
             return None
         if (request.content_length or 0) > JOURNAL_BODY_BYTES:  # the journal's memory stays bounded
             return f"<{request.content_length} bytes, not kept>"
-        return vendor.mask(registry.operation(vendor.name, request[rk.OPERATION]), body)
+        return vendor.mask(registry.operation(vendor.name, exchange.operation), exchange.body)
 
     latency = Latency()
     app = web.Application(

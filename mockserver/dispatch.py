@@ -104,40 +104,44 @@ def json_response(reply: Reply) -> web.Response:
 
 def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
     engine = vendor.engine
+    name = vendor.name
     operation_id = operation.operation_id
     path_params = operation.path_parameters
     query_params = operation.query_parameters
+    reads_body = operation.body_schema is not None
 
     async def endpoint(request: web.Request) -> web.Response:
-        request[rk.VENDOR] = vendor.name
-        request[rk.OPERATION] = operation.operation_id
         try:
-            raw = await read_raw_body(request, operation)
-        except DomainError as error:
-            rejected(request, error)
-            return json_response(vendor.render_error(error, operation))
+            exchange = request[rk.EXCHANGE]  # made by the request middleware
+        except KeyError:
+            exchange = rk.exchange(request)
+        exchange.vendor = name
+        exchange.operation = operation_id
+        raw = None
+        if reads_body and request.method in BODY_METHODS:
+            try:
+                raw = await read_raw_body(request, operation)
+            except DomainError as error:
+                rejected(request, error)
+                return json_response(vendor.render_error(error, operation))
         # From here on nothing awaits (vendor handlers are synchronous), so a request's changes are
-        # atomic, and a request that ends in an error is undone: every record it changed (through the
-        # engine's resources), a tenant it created on first sight and the id sequences it advanced.
+        # atomic, and a request that ends in an error is undone by the store's write log: every
+        # record it changed (through the engine's resources), a tenant it created on first sight
+        # and the id sequences it advanced.
         engine.scheduler.run_due()
         store = engine.store
-        vendor_state = store.vendor(vendor.name)
-        sequences = dict(vendor_state.sequences)
-        known = len(vendor_state.tenants)
-        tenant = None
         store.begin()
         try:
             tenant = vendor.authenticate(request)
-            request[rk.TENANT_KEY] = tenant.key
-            path = {p.name: _check_parameter(p, request.match_info[p.name]) for p in path_params}
+            exchange.tenant_key = tenant.key
+            path = {p.name: _check_parameter(p, request.match_info[p.name]) for p in path_params} if path_params else {}
             query: dict[str, Any] = {}
             for p in query_params:
                 if p.name in request.query:
                     query[p.name] = _check_parameter(p, request.query[p.name])
                 elif p.required:
                     raise Invalid(f"query parameter {p.name} is required", code="query", name=p.name)
-            body = parse_body(request, operation, raw)
-            request[rk.BODY] = body
+            body = exchange.body = None if raw is None else parse_body(request, operation, raw)
             handler = vendor.handlers.get(operation_id)  # looked up per request, so a test can swap one in
             if handler is None:
                 reply = example_reply(operation)
@@ -147,22 +151,15 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         except DomainError as error:
             rejected(request, error)
             reply = vendor.render_error(error, operation)
-            _undo(store, vendor_state, tenant, known, sequences)
+            store.rollback()
         except Exception:  # a bug of ours: answer like the vendor's outage, and say so in the log
             log.exception("unhandled error in %s %s", operation.method, operation.path)
             reject(request, "internal: an error in the mock itself (its traceback is in the server log)")
             reply = vendor.render_error(DomainError("internal error", code="internal"), operation)
-            _undo(store, vendor_state, tenant, known, sequences)
+            store.rollback()
         return json_response(reply)
 
     return endpoint
-
-
-def _undo(store: Any, vendor_state: Any, tenant: Any, known: int, sequences: dict[str, int]) -> None:
-    store.rollback()
-    if tenant is not None and len(vendor_state.tenants) > known:
-        vendor_state.tenants.pop(tenant.key, None)
-    vendor_state.sequences = sequences
 
 
 def example_reply(operation: Operation) -> Reply:
@@ -177,7 +174,7 @@ def make_not_found(vendor: Vendor) -> Any:
     templates = [(path_regex(op.path), op.method) for op in vendor.spec.operations]
 
     async def not_found(request: web.Request) -> web.Response:
-        request[rk.VENDOR] = vendor.name
+        rk.exchange(request).vendor = vendor.name
         allowed = sorted({method for regex, method in templates if regex.match(request.path)})
         if allowed:  # a known path, a method it does not declare: the vendor's answer for that
             reject(request, f"method: {request.method} is not declared for {request.path} (only {', '.join(allowed)})")

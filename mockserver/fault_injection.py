@@ -43,17 +43,18 @@ def fault_step(engine: Engine, registry: SpecRegistry, vendors: Mapping[str, Ven
         decision = engine.faults.pick(vendor, request.method, request.path)
         if decision is None:
             return await handler(request)
-        request[rk.FAULT] = decision.kind
+        exchange = rk.exchange(request)
+        exchange.fault = decision.kind
         if decision.delay_seconds > 0:
             await latency.sleep(decision.delay_seconds)  # cut short when the server stops
         if decision.drop:
-            request[rk.VENDOR] = vendor
+            exchange.vendor = vendor
             reject(request, f"fault: rule {decision.rule_id} dropped the connection")
             if request.transport is not None:
                 request.transport.abort()
             return web.Response(status=DROPPED)
         if decision.status is not None:
-            request[rk.VENDOR] = vendor
+            exchange.vendor = vendor
             reject(request, f"fault: rule {decision.rule_id} forced status {decision.status}")
             matched = registry.match(request.method, request.path)
             error = ForcedFault(decision.status, decision.message or "")
@@ -70,10 +71,11 @@ async def _steer(request: web.Request, handler: HandlerT, registry: SpecRegistry
     if steering.reply is None:
         response = await handler(request)
     else:
-        request[rk.VENDOR] = vendor.name
+        exchange = rk.exchange(request)
+        exchange.vendor = vendor.name
         if operation is not None:
-            request[rk.OPERATION] = operation.operation_id
-        request[rk.PREFER] = steering.applied or ""
+            exchange.operation = operation.operation_id
+        exchange.prefer = steering.applied or ""
         if steering.reply.status >= 400:
             reject(request, f"prefer: {steering.applied} asked for by the request's Prefer header")
         response = json_response(steering.reply)

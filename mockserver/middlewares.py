@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import partial
+from functools import lru_cache, partial
+from time import perf_counter
 from typing import Any, Awaitable, Callable
 from urllib.parse import urlencode
 
 from aiohttp import web
 
 from mockserver import jsonio, prefer, request_keys as rk
+from mockserver.request_keys import Exchange
 from mockserver.admin.http import ADMIN_PREFIX
 from mockserver.engine import Engine
-from mockserver.engine.journal import JournalEntry, fingerprint, masked
-from mockserver.persistence import changed_by
+from mockserver.engine.journal import JournalEntry, Row, fingerprint, masked
+from mockserver.persistence import SAFE_METHODS, changed_by
 from mockserver.rejections import HEADER as REJECTION_HEADER, header_value, redact, request_secrets
 from mockserver.vendors.base import MASK, is_secret_name, mask_secrets
 
@@ -36,8 +38,15 @@ access_log = logging.getLogger("mockserver.access")
 
 HandlerT = Callable[[web.Request], Awaitable[web.StreamResponse]]
 StepT = Callable[[web.Request, HandlerT], Awaitable[web.StreamResponse]]
+MaskT = Callable[[web.Request, Exchange], object]
 DEBUG_BODY_CHARS = 2000
-_READ_BACK: tuple[Any, ...] = (rk.FAULT, rk.REJECTION, rk.PREFER)  # None until a step sets them
+_NO_MARKS: tuple[None, None] = (None, None)
+
+
+@lru_cache(maxsize=1024)  # the same few tokens call again and again
+def token_marks(token: str) -> tuple[str | None, str | None]:
+    """What the journal keeps of a credential: its fingerprint and the hint a person may see."""
+    return fingerprint(token), masked(token)
 
 
 def shown_query(request: web.Request) -> str:
@@ -48,11 +57,13 @@ def shown_query(request: web.Request) -> str:
     return "?" + urlencode(pairs, safe="*/:,")
 
 
-def request_middleware(engine: Engine, mask: Callable[[web.Request], object], faults: StepT, admin: StepT) -> Any:
+def request_middleware(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> Any:
     """The one middleware. `faults` is fault_injection's step, `admin` the admin plane's (both are
     called as functions here, not as aiohttp layers)."""
+    # The journal's clock: a real clock's instant is time.time() itself (a C call, no Python frame).
+    stamp: Callable[[], float] = engine.clock.timestamp if engine.clock.virtual else time.time
 
-    async def inner(request: web.Request, handler: HandlerT) -> web.StreamResponse:
+    async def inner(request: web.Request, handler: HandlerT, exchange: Exchange) -> web.StreamResponse:
         """What sits under the fault step: admin (its own paths only), JSON errors, change tracking."""
         try:
             if request.path.startswith(ADMIN_PREFIX):
@@ -63,33 +74,30 @@ def request_middleware(engine: Engine, mask: Callable[[web.Request], object], fa
             if exc.status < 400:
                 raise
             response = json_error(exc)
-        if changed_by(request, response.status):
+        if request.method not in SAFE_METHODS and changed_by(request.method, response.status, exchange.vendor):
             engine.touch()
         return response
 
     @web.middleware
     async def mock(request: web.Request, handler: HandlerT) -> web.StreamResponse:
-        started = time.perf_counter()
+        started = perf_counter()
+        exchange = request[rk.EXCHANGE] = Exchange()
         status = 500
         response: web.StreamResponse | None = None
-        # Read back by the journal step on every request: set up front, a lookup of a missing key costs
-        # an exception inside aiohttp's Mapping.get.
-        for key in _READ_BACK:
-            request[key] = None
         try:
-            if prefer.HEADER in request.headers or engine.faults.rules:
-                response = await faults(request, partial(inner, handler=handler))
+            if engine.faults.rules or prefer.HEADER in request.headers:
+                response = await faults(request, partial(inner, handler=handler, exchange=exchange))
             else:  # the common case: no fault rule set, no Prefer header sent
-                response = await inner(request, handler)
+                response = await inner(request, handler, exchange)
             status = response.status
             return response
         except web.HTTPException as exc:
             status = exc.status
             raise
         finally:
-            duration = (time.perf_counter() - started) * 1000
-            if not request.path.startswith("/__admin"):
-                record(engine, mask, request, response, status, duration)
+            duration = (perf_counter() - started) * 1000
+            if not request.path.startswith(ADMIN_PREFIX):
+                record(engine, stamp(), mask, request, exchange, response, status, duration)
             elif access_log.isEnabledFor(logging.INFO):
                 access_log.info("- %s %s%s %d %.1fms", request.method, request.path, shown_query(request), status, duration)
 
@@ -103,56 +111,46 @@ def json_error(exc: web.HTTPException) -> web.Response:
 
 def record(
     engine: Engine,
-    mask: Callable[[web.Request], object],
+    moment: float,
+    mask: MaskT,
     request: web.Request,
+    exchange: Exchange,
     response: web.StreamResponse | None,
     status: int,
     duration: float,
 ) -> None:
-    token = request.get(rk.TENANT_KEY)
-    vendor = request.get(rk.VENDOR)
-    body = mask(request)
-    reason = request.get(rk.REJECTION)
+    """The journal step: one row in the journal, the access-log line, the rejection header."""
+    token = exchange.tenant_key
+    body = None if exchange.body is None else mask(request, exchange)
+    reason = exchange.rejection
     if reason is not None:
-        reason = redact(reason, request_secrets(request, request.get(rk.BODY), body))
+        reason = redact(reason, request_secrets(request, exchange.body, body))
         if response is not None and not response.prepared and status >= 400:
             response.headers[REJECTION_HEADER] = header_value(reason)
-    fault = request.get(rk.FAULT)
-    steering = request.get(rk.PREFER)
-    entry = JournalEntry(
-        id=engine.journal.next_id(),
-        moment=engine.clock.now(),
-        vendor=vendor,
-        method=request.method,
-        path=request.path,
-        query=mask_secrets(dict(request.query)) if request.query_string else {},  # `?api_key=` too
-        status=status,
-        duration=duration,
-        operation_id=request.get(rk.OPERATION),
-        tenant=fingerprint(token),
-        tenant_hint=masked(token),
-        request_body=body,
-        fault=fault,
-        reason=reason,
-        prefer=steering,
+    tenant, hint = token_marks(token) if token else _NO_MARKS
+    row: Row = (
+        moment, exchange.vendor, request.method, request.path,
+        mask_secrets(dict(request.query)) if request.query_string else {},  # `?api_key=` too
+        status, duration, exchange.operation, tenant, hint, body, exchange.fault, reason, exchange.prefer,
     )
-    engine.journal.record(entry)
-    if access_log.isEnabledFor(logging.INFO):
-        access_log.info(
-            "%s %s %s%s %d %.1fms%s%s%s%s",
-            vendor or "-",
-            request.method,
-            request.path,
-            shown_query(request),
-            status,
-            duration,
-            f" tenant={masked(token)}" if token else "",
-            f" fault={fault}" if fault else "",
-            f" prefer={steering}" if steering else "",
-            f" reason={jsonio.dumps(reason).decode()}" if reason else "",
-        )
+    engine.journal.record(row)
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    access_log.info(
+        "%s %s %s%s %d %.1fms%s%s%s%s",
+        exchange.vendor or "-",
+        request.method,
+        request.path,
+        shown_query(request),
+        status,
+        duration,
+        f" tenant={hint}" if token else "",
+        f" fault={exchange.fault}" if exchange.fault else "",
+        f" prefer={exchange.prefer}" if exchange.prefer else "",
+        f" reason={jsonio.dumps(reason).decode()}" if reason else "",
+    )
     if access_log.isEnabledFor(logging.DEBUG):
-        access_log.debug("  %s", _detail(request, entry))
+        access_log.debug("  %s", _detail(request, JournalEntry(engine.journal.total, *row)))
 
 
 def _detail(request: web.Request, entry: JournalEntry) -> str:

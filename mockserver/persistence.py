@@ -27,7 +27,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 
 from aiohttp import web
 
-from mockserver import jsonio, request_keys as rk
+from mockserver import jsonio
 from mockserver.admin.http import AdminError
 from mockserver.admin.state import replace_state
 from mockserver.engine import Engine
@@ -223,7 +223,7 @@ def load_ctx(engine: Engine, path: str, vendors: Mapping[str, Vendor], started: 
     return ctx
 
 
-def changed_by(request: web.Request, status: int) -> bool:
+def changed_by(method: str, status: int, vendor: str | None) -> bool:
     """Whether a request may have changed state: a vendor request that may write (not GET), answered < 400.
     The request middleware asks this after each answer and marks the engine changed (`engine.touch`)."""
-    return request.method not in SAFE_METHODS and 0 < status < 400 and bool(request.get(rk.VENDOR))
+    return method not in SAFE_METHODS and 0 < status < 400 and bool(vendor)

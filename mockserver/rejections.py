@@ -61,8 +61,9 @@ def describe(error: DomainError) -> str:
 
 def reject(request: web.Request, reason: str) -> None:
     """Record why this request is refused (the first reason given wins)."""
-    if request.get(rk.REJECTION) is None:
-        request[rk.REJECTION] = reason
+    exchange = rk.exchange(request)
+    if exchange.rejection is None:
+        exchange.rejection = reason
 
 
 def rejected(request: web.Request, error: DomainError) -> None:
@@ -85,7 +86,7 @@ def request_secrets(request: web.Request, raw_body: Any, masked_body: Any) -> se
             except (binascii.Error, UnicodeDecodeError, ValueError):
                 password = ""
             found.add(password)
-    tenant = request.get(rk.TENANT_KEY)
+    tenant = rk.exchange(request).tenant_key
     if tenant:
         found.add(tenant)
     found.update(_masked_values(raw_body, masked_body))

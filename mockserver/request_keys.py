@@ -1,4 +1,4 @@
-"""Keys for what the dispatcher records on a request, for the journal and the access log.
+"""What the steps record on a request, for the journal and the access log: one Exchange per request.
 
 aiohttp 3.14 added typed request keys (`web.RequestKey`); older releases (3.9-3.13, still common in
 projects that use the pytest plugin) take plain string keys. Both behave the same as mapping keys,
@@ -21,15 +21,34 @@ def _key(name: str, kind: type[T]) -> "web.RequestKey[T]":
     return cast("web.RequestKey[T]", factory(name, kind))
 
 
-VENDOR = _key("mock_vendor", str)
-OPERATION = _key("mock_operation", str)
-TENANT_KEY = _key("mock_tenant_key", str)
-BODY = _key("mock_body", object)
-FAULT = _key("mock_fault", str)  # set by the fault middleware: "latency", "status" or "drop"
-REJECTION = _key("mock_rejection", str)  # why the request was refused (rejections.py)
-PREFER = _key("mock_prefer", str)  # the Prefer steering applied, e.g. "code=503" (prefer.py)
+class Exchange:
+    """What the steps of one request learn about it (which vendor and operation, whose credential, the
+    parsed body, a fault, `Prefer` steering, why it was refused), read back once by the journal and
+    the access log.
+
+    One plain object per request, under one key of the request's mapping: the request middleware
+    makes it and hands it on, so the steps set attributes instead of calling the request's mapping
+    for each fact (a Python-level call apiece in aiohttp). Every fact is None until a step sets it:
+    the defaults are class attributes, so making one costs no `__init__`.
+    """
+
+    vendor: str | None = None
+    operation: str | None = None
+    tenant_key: str | None = None
+    body: Any = None
+    fault: str | None = None  # set by the fault step: "latency", "status" or "drop"
+    rejection: str | None = None  # why the request was refused (rejections.py)
+    prefer: str | None = None  # the Prefer steering applied, e.g. "code=503" (prefer.py)
+
+
+EXCHANGE = _key("mock_exchange", Exchange)
 ADMIN_BODY = _key("mock_admin_body", object)  # an admin call's parsed body, once read (admin/http.py)
 
 
-def get(request: web.Request, key: "web.RequestKey[Any]") -> Any:
-    return request.get(key)
+def exchange(request: web.Request) -> Exchange:
+    """The request's Exchange. A request that did not come through the middleware (a step called on
+    its own in a test) gets a new one, kept on it, so the steps never need to ask which case it is."""
+    found = request.get(EXCHANGE)
+    if found is None:
+        found = request[EXCHANGE] = Exchange()
+    return found

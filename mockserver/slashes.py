@@ -32,13 +32,14 @@ def merge_slashes(router: web.UrlDispatcher, prefixes: Iterable[str]) -> None:
     def applies(path: str) -> bool:
         return any(path == p or path.startswith(p + "/") for p in owned)
 
-    async def resolve_merged(request: web.Request) -> Any:
+    def resolve_merged(request: web.Request) -> Awaitable[Any]:
+        # A plain function handing back the router's own awaitable: no coroutine of its own per request.
         path = request.rel_url.raw_path
         if "//" in path:
             clean = merged(path)
             if applies(clean):
                 target = URL.build(path=clean, query_string=request.rel_url.raw_query_string, encoded=True)
-                return await resolve(request.clone(rel_url=target))
-        return await resolve(request)
+                return resolve(request.clone(rel_url=target))
+        return resolve(request)
 
-    router.resolve = resolve_merged  # type: ignore[method-assign]  # aiohttp has no pre-routing hook
+    router.resolve = resolve_merged  # type: ignore[method-assign,assignment]  # aiohttp has no pre-routing hook

@@ -8,11 +8,10 @@ of it, so a test can still ask "what did this token do?" by fingerprinting its o
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
@@ -38,10 +37,11 @@ def masked(token: str | None) -> str | None:
 class JournalEntry:
     """One request as the journal keeps it: the raw pieces, rendered only when the journal is read.
 
-    Recording runs on every request, reading rarely, so the entry stores what it was given (the
-    instant as a datetime, the duration unrounded) and formats `at` and `duration_ms` on access.
-    Secrets are never among the pieces: the caller passes the token's fingerprint and hint, and a
-    request body and query already masked (masking stays eager, so nothing secret is ever held).
+    Recording runs on every request, reading rarely, so the journal keeps each request as one plain
+    tuple of raw pieces (the instant as seconds since the epoch, the duration unrounded) and makes an
+    entry from it only when it is read; `at` and `duration_ms` are formatted then. Secrets are never
+    among the pieces: the caller passes the token's fingerprint and hint, and a request body and query
+    already masked (masking stays eager, so nothing secret is ever held).
     """
 
     __slots__ = ("id", "moment", "vendor", "method", "path", "query", "status", "duration", "operation_id",
@@ -50,7 +50,7 @@ class JournalEntry:
     def __init__(
         self,
         id: int,
-        moment: datetime,
+        moment: float,  # seconds since the epoch, from the engine's clock
         vendor: str | None,
         method: str,
         path: str,
@@ -86,7 +86,7 @@ class JournalEntry:
     def at(self) -> str:
         """The instant in the Census style (`2023-07-22T23:42:47.239Z`), formatted once, when first read."""
         if self._at is None:
-            self._at = iso_millis(self.moment)
+            self._at = iso_millis(datetime.fromtimestamp(self.moment, timezone.utc))
         return self._at
 
     @property
@@ -116,38 +116,43 @@ class JournalEntry:
         return f"JournalEntry({self.id}, {self.vendor} {self.method} {self.path} {self.status})"
 
 
+# What `Journal.record` takes, in JournalEntry's order after its id: moment, vendor, method, path,
+# query, status, duration, operation_id, tenant, tenant_hint, request_body, fault, reason, prefer.
+Row = tuple[float, str | None, str, str, dict[str, str], int, float, str | None, str | None, str | None,
+            Any, str | None, str | None, str | None]
+
+
 class Journal:
+    """The last `size` requests. Ids count every request recorded (1, 2, ...), kept or not, so `total`
+    is the newest id; a cleared journal goes on from there."""
+
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: deque[JournalEntry] = deque(maxlen=max(0, size))
-        self._ids = itertools.count(1)
+        self._rows: deque[tuple[int, Row]] = deque(maxlen=max(0, size))
         self.total = 0
 
-    def next_id(self) -> int:
-        return next(self._ids)
-
-    def record(self, entry: JournalEntry) -> None:
+    def record(self, row: Row) -> None:
         self.total += 1
         if self.size:
-            self._entries.append(entry)
+            self._rows.append((self.total, row))
 
     def __iter__(self) -> Iterator[JournalEntry]:
-        return iter(self._entries)
+        return (JournalEntry(rid, *row) for rid, row in list(self._rows))
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._rows)
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._rows.clear()
 
     def find(self, where: "JournalFilter", limit: int | None = None) -> tuple[list[JournalEntry], int]:
         """Matching entries in arrival order, the newest `limit` of them, and how many matched in all."""
-        found = [e for e in self._entries if where.matches(e)]
+        found = [e for e in self if where.matches(e)]
         kept = found if limit is None else found[max(0, len(found) - limit):]
         return kept, len(found)
 
     def count(self, where: "JournalFilter") -> int:
-        return sum(1 for e in self._entries if where.matches(e))
+        return sum(1 for e in self if where.matches(e))
 
 
 @dataclass(frozen=True)

@@ -56,35 +56,35 @@ class Store:
     def __init__(self) -> None:
         self._vendors: dict[str, VendorState] = {}
         self.tenants_created = 0  # part of the engine's change counter
-        # The write log of the request in progress: (collection, id, record as it was). Resources note
-        # a record before changing it, so a request that fails can put every record back.
-        self._undo: list[tuple[dict[Any, dict[str, Any]], Any, Any]] | None = None
-        self._noted: set[tuple[int, Any]] = set()
+        # The write log of the request in progress, by (collection, key): the value as it was before
+        # its first change (or _ABSENT). Resources note a record before changing it, and the store
+        # notes a tenant it creates and an id sequence it moves, so a request that fails puts every
+        # one back. One dict, made by begin(): a read-only request pays for nothing more.
+        self._undo: dict[tuple[int, Any], tuple[dict[Any, Any], Any, Any]] | None = None
         # Moves on every noted change, rollback, load and reset: an ordered list built at one
         # generation is still right at the same generation (records change only through resources).
         self.generation = 0
 
     # -- one request's changes, undone when it fails ----------------------------------------------
     def begin(self) -> None:
-        self._undo = []
-        self._noted = set()
+        self._undo = {}
 
-    def note(self, collection: dict[Any, dict[str, Any]], record_id: Any) -> None:
-        """Remember a record as it is now (or that it is absent), once per request, before a change."""
+    def note(self, collection: dict[Any, Any], record_id: Any) -> None:
+        """Remember a record (a tenant, a sequence) as it is now, or that it is absent, once per
+        request, before a change."""
         self.generation += 1
-        if self._undo is None or (id(collection), record_id) in self._noted:
+        undo = self._undo
+        if undo is None or (key := (id(collection), record_id)) in undo:
             return
-        self._noted.add((id(collection), record_id))
         prior = collection.get(record_id, _ABSENT)
-        self._undo.append((collection, record_id, prior if prior is _ABSENT else copy.deepcopy(prior)))
+        undo[key] = (collection, record_id, prior if prior is _ABSENT else copy.deepcopy(prior))
 
     def commit(self) -> None:
         self._undo = None
-        self._noted = set()
 
     def rollback(self) -> None:
         self.generation += 1
-        for collection, record_id, prior in reversed(self._undo or []):
+        for collection, record_id, prior in reversed((self._undo or {}).values()):
             if prior is _ABSENT:
                 collection.pop(record_id, None)
             else:
@@ -92,13 +92,17 @@ class Store:
         self.commit()
 
     def vendor(self, vendor: str) -> VendorState:
-        return self._vendors.setdefault(vendor, VendorState())
+        state = self._vendors.get(vendor)  # not setdefault: that would build a VendorState every call
+        if state is None:
+            state = self._vendors[vendor] = VendorState()
+        return state
 
     def tenant(self, vendor: str, key: str, init: TenantInit | None = None) -> TenantState:
         """The tenant for a credential, created on first sight (any token is an account by default)."""
         tenants = self.vendor(vendor).tenants
         state = tenants.get(key)
         if state is None:
+            self.note(tenants, key)  # a request that fails forgets the account it made
             state = TenantState(key=key)
             if init is not None:
                 init(state)
@@ -115,6 +119,7 @@ class Store:
     def next_id(self, vendor: str, sequence: str, start: int) -> int:
         """Ids are unique per vendor across tenants, like the vendors' own database sequences."""
         seqs = self.vendor(vendor).sequences
+        self.note(seqs, sequence)  # a request that fails gives its ids back
         seqs[sequence] = max(seqs.get(sequence, start - 1), start - 1) + 1
         return seqs[sequence]
 

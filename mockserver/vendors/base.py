@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 from aiohttp import web
@@ -65,11 +65,21 @@ class Vendor:
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         raise NotImplementedError
 
+    @cached_property
+    def declared(self) -> dict[str, Mapping[str, Any]]:
+        """Declared credentials by store key, with their attributes (settings are frozen: built once)."""
+        return {self.tenant_key(t): attrs for t, attrs in self.settings.declared_tenants.get(self.name, {}).items()}
+
     def tenant_for(self, token: str, init: TenantInit | None = None) -> TenantState:
         """The tenant a credential names: declared attributes applied, undeclared refused under strict auth."""
         key = self.tenant_key(token)
-        declared = {self.tenant_key(t): attrs for t, attrs in self.settings.declared_tenants.get(self.name, {}).items()}
-        if self.settings.strict_auth and key not in declared:
+        strict = self.settings.strict_auth
+        if not strict:  # every request of a known account comes this way: one lookup
+            known = self.engine.store.find_tenant(self.name, key)
+            if known is not None:
+                return known
+        declared = self.declared
+        if strict and key not in declared:
             raise Unauthorized("token not declared (strict auth)")
 
         def setup(tenant: TenantState) -> None:

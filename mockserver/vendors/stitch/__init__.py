@@ -41,7 +41,7 @@ class StitchVendor(Vendor):
         self._credential_names = {p.name: True for props in forms for p in props if p.is_credential}
 
     def authenticate(self, request: web.Request) -> TenantState:
-        if request.get(rk.OPERATION) in ANONYMOUS:
+        if rk.exchange(request).operation in ANONYMOUS:
             tenant = checks.tenant_of(self.engine, request.match_info.get("job_name", ""))
             if tenant is None:
                 raise NotFound("Not Found", code="job")
