@@ -28,6 +28,28 @@ OFF = frozenset({"", "0", "off", "false", "no"})
 FORMAT = "1"  # bump when what is stored under a key changes shape
 
 
+@lru_cache(maxsize=None)
+def library_version(distribution: str, module: str | None = None) -> str:
+    """The installed version of a library, for keys, found without importing it (a key is made
+    before we know whether the library is needed): from the `<name>-<version>.dist-info` folder
+    beside the package Python would import, else from importlib.metadata (slower to import)."""
+    from importlib.util import find_spec
+
+    spec = find_spec(module or distribution)
+    if spec is not None and spec.origin and spec.submodule_search_locations is not None:
+        prefix = distribution.replace("-", "_").lower() + "-"
+        try:
+            found = [entry.name[len(prefix):-len(".dist-info")] for entry in os.scandir(Path(spec.origin).parent.parent)
+                     if entry.name.lower().startswith(prefix) and entry.name.endswith(".dist-info")]
+        except OSError:
+            found = []
+        if len(found) == 1:
+            return found[0]
+    from importlib.metadata import version
+
+    return version(distribution)
+
+
 @lru_cache(maxsize=1)
 def folder() -> Path | None:
     configured = os.environ.get(ENV)

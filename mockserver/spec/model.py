@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from jsonschema.protocols import Validator
+from mockserver.spec.validation import Validator, compile_schema
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,6 @@ class ResponseSpec:
         response schemas, so a served process never builds the thousand-odd validators at start."""
         if self.schema is None:
             return None
-        from mockserver.spec.validation import compile_schema
-
         return compile_schema(self.schema, assert_formats=True, check_on_first_use=True)
 
 
