@@ -1,12 +1,13 @@
-"""A start-up cache for work whose result depends only on its input's bytes: parsed YAML files and
-passed metaschema checks.
+"""A start-up cache for work whose result depends only on its input's bytes: parsed YAML files,
+passed metaschema checks and whole loaded vendor specs.
 
 Cold start was mostly this work, redone on every start for specs that had not changed: parsing the
 spec YAML (the C loader is still slow on a few hundred kilobytes) and checking every schema against
 the JSON Schema metaschema. Both are pure functions of their input (and of the parser's or
 jsonschema's version, which is part of every key), so a result found under the hash of the same
 input is the result the work would produce again: nothing can go stale, and an edited spec is
-simply a new key.
+simply a new key. A loaded spec is also the work of our own code, so its key holds the source of
+the spec package too (`code_fingerprint`).
 
 The cache lives in `$MOCKSERVER_CACHE_DIR`, else `$XDG_CACHE_HOME/mockserver`, else
 `~/.cache/mockserver`; `MOCKSERVER_CACHE_DIR=off` turns it off. A folder that cannot be read or
@@ -48,6 +49,20 @@ def library_version(distribution: str, module: str | None = None) -> str:
     from importlib.metadata import version
 
     return version(distribution)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the spec package's own source files: a loaded spec is what this code makes of the
+    files, so a changed loader is a new key (``""`` when the source cannot be read: no caching)."""
+    digest = hashlib.sha256()
+    try:
+        for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)
