@@ -93,13 +93,20 @@ def test_a_new_file_in_the_folder_is_a_new_key(cache_dir, tmp_path):
     assert len(stored(cache_dir)) == 2
 
 
-def test_a_spec_that_fails_to_load_is_never_stored(cache_dir, tmp_path):
-    folder = tmp_path / "broken"
+def one_operation(folder: Path, method: str, schema: str, *, request: bool) -> Path:
+    """A spec folder with one operation whose request body (or 200 answer) has `schema` (YAML)."""
     folder.mkdir()
+    media = f"content: {{application/json: {{schema: {schema}}}}}"
+    body = f"      requestBody: {{{media}}}\n" if request else ""
+    answer = f"{{description: ok, {media}}}" if not request else "{description: ok}"
     (folder / "openapi.yaml").write_text(
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /v1/x:\n    post:\n      operationId: x\n"
-        "      requestBody:\n        content:\n          application/json:\n            schema: {type: not-a-type}\n"
-        "      responses: {'200': {description: ok}}\n", encoding="utf-8")
+        f"openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /v1/x:\n    {method}:\n      operationId: x\n"
+        f"{body}      responses: {{'200': {answer}}}\n", encoding="utf-8")
+    return folder
+
+
+def test_a_spec_that_fails_to_load_is_never_stored(cache_dir, tmp_path):
+    folder = one_operation(tmp_path / "broken", "post", "{type: not-a-type}", request=True)
     for _ in range(2):  # refused the second time too: nothing was stored the first time
         with pytest.raises(SchemaError):
             load_vendor_spec("broken", folder)
@@ -108,12 +115,7 @@ def test_a_spec_that_fails_to_load_is_never_stored(cache_dir, tmp_path):
 
 def test_a_spec_whose_refs_leave_its_folder_is_never_stored(cache_dir, tmp_path):
     (tmp_path / "shared.yaml").write_text("type: object\n", encoding="utf-8")
-    folder = tmp_path / "outside"
-    folder.mkdir()
-    (folder / "openapi.yaml").write_text(
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /v1/x:\n    get:\n      operationId: x\n"
-        "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n"
-        "              schema: {$ref: '../shared.yaml'}\n", encoding="utf-8")
+    folder = one_operation(tmp_path / "outside", "get", "{$ref: '../shared.yaml'}", request=False)
     spec = load_vendor_spec("outside", folder)
     assert spec.operations[0].responses["200"].schema == {"type": "object"}
     assert stored(cache_dir) == []
