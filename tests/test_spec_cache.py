@@ -158,3 +158,16 @@ def test_a_start_with_a_filled_cache_imports_no_jsonschema(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True)
             for _ in range(2)]
     assert runs[1].stdout.strip() == "False", runs[1].stderr
+
+
+def test_the_cache_folder_stays_bounded(cache_dir, monkeypatch):
+    import os
+    import time
+
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    for n in range(6):
+        cache.save("yaml", cache.key(str(n)), [n])
+        written = time.time() - 100 + n  # one second apart: file times can be coarser than a save
+        os.utime(cache_dir / "yaml" / f"{cache.key(str(n))}.pickle", (written, written))
+    names = {p.stem for p in (cache_dir / "yaml").glob("*.pickle")}
+    assert names == {cache.key(str(n)) for n in (3, 4, 5)}  # the most recently written are kept

@@ -27,6 +27,7 @@ from typing import Any
 ENV = "MOCKSERVER_CACHE_DIR"
 OFF = frozenset({"", "0", "off", "false", "no"})
 FORMAT = "1"  # bump when what is stored under a key changes shape
+MAX_ENTRIES = 128  # per kind; a start uses about 20 (YAML files) and every edited spec adds keys
 
 
 @lru_cache(maxsize=None)
@@ -111,5 +112,17 @@ def save(kind: str, name: str, value: Any) -> None:
         except BaseException:
             os.unlink(temp)
             raise
+        _prune(target)
     except Exception:
         pass
+
+
+def _prune(target: Path) -> None:
+    """Keep the folder bounded: past MAX_ENTRIES, the least recently written entries go (a start
+    that needs one again recomputes and stores it)."""
+    entries = list(target.glob("*.pickle"))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda p: p.stat().st_mtime_ns)
+    for old in entries[: len(entries) - MAX_ENTRIES]:
+        old.unlink(missing_ok=True)
