@@ -17,7 +17,7 @@ from jsonschema.exceptions import SchemaError
 
 from mockserver.app import load_registry
 from mockserver.spec.examples import example_for
-from mockserver.spec.fastcheck import compile_check
+from mockserver.spec.fastcheck import KNOWN, compile_check
 from mockserver.spec.validation import compile_schema, errors_of
 from mockserver.vendors import VENDOR_MODULES
 
@@ -137,3 +137,9 @@ def test_a_deferred_check_still_refuses_a_broken_schema_on_first_use() -> None:
     validator = compile_schema({"type": "object", "minProperties": "two"}, check_on_first_use=True)
     with pytest.raises(SchemaError):
         errors_of(validator, {})
+
+
+def test_the_keywords_written_out_are_jsonschemas_own() -> None:
+    """A keyword jsonschema gains in an upgrade must not be ignored by the fast check (it would
+    then vouch for instances jsonschema refuses), so the written-out list must follow jsonschema's."""
+    assert KNOWN == frozenset(Draft202012Validator.VALIDATORS)

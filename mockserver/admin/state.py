@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import copy
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from mockserver.admin.http import AdminError
 from mockserver.engine import Engine
 from mockserver.engine.journal import masked
 from mockserver.spec.validation import errors_of
 from mockserver.vendors.base import Vendor
+
+if TYPE_CHECKING:  # jsonschema is imported when a state document is first checked: start-up time
+    from jsonschema import Draft202012Validator
 
 
 @lru_cache(maxsize=8)
@@ -63,6 +64,8 @@ def state_validator(vendor_names: tuple[str, ...]) -> Draft202012Validator:
             "jobs": {"type": "array", "items": job},
         },
     }
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 

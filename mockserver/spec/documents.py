@@ -8,10 +8,11 @@ Our specs have no recursive schemas; a cycle is reported rather than looped on.
 from __future__ import annotations
 
 import copy
+import os
+from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from mockserver.spec import cache
 
@@ -20,18 +21,41 @@ class SpecError(Exception):
     """A spec file is malformed; raised at start-up, never while serving."""
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there: start-up time
+def _loader() -> Any:
+    """PyYAML's C loader when libyaml is there (start-up time), else its Python one; importing yaml
+    waits for the first file not found in the cache."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=1)
+def expected_loader() -> str:
+    """The name `_loader()` would give, without importing yaml: whether PyYAML's C extension is
+    installed beside it. A file parsed by the other loader is not stored (see load_yaml_documents)."""
+    spec = find_spec("yaml")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            if any(name.startswith("_yaml.") for name in os.listdir(folder)):
+                return "CSafeLoader"
+        except OSError:
+            pass
+    return "SafeLoader"
 
 
 def load_yaml_documents(path: Path) -> list[Any]:
     """The file's YAML documents; parsed once per content (spec/cache.py), then read back from the cache."""
     raw = path.read_bytes()
-    name = cache.key("yaml", yaml.__version__, _Loader.__name__, raw)
+    name = cache.key("yaml", cache.library_version("pyyaml", "yaml"), expected_loader(), raw)
     found = cache.load("yaml", name)
     if isinstance(found, list):
         return found
-    docs = [doc for doc in yaml.load_all(raw.decode("utf-8"), Loader=_Loader) if doc is not None]
-    cache.save("yaml", name, docs)
+    import yaml
+
+    loader = _loader()
+    docs = [doc for doc in yaml.load_all(raw.decode("utf-8"), Loader=loader) if doc is not None]
+    if loader.__name__ == expected_loader():  # the key said which loader parsed it: only then is it true
+        cache.save("yaml", name, docs)
     return docs
 
 
@@ -44,10 +68,14 @@ class RefResolver:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._files: dict[str, Any] = {}
+        self.outside = False  # whether a $ref reached a file outside the folder (spec/loader.py's cache)
 
     def _document(self, name: str) -> Any:
         if name not in self._files:
-            docs = load_yaml_documents(self.folder / name)
+            path = self.folder / name
+            if not path.resolve().is_relative_to(self.folder.resolve()):
+                self.outside = True
+            docs = load_yaml_documents(path)
             if len(docs) != 1:
                 raise SpecError(f"{name}: a referenced file must hold exactly one YAML document")
             self._files[name] = docs[0]

@@ -37,9 +37,10 @@ BODY_METHODS = ("post", "put", "patch")
 SECURITY_SCHEME = "bearer"
 
 
-def endpoint_document(folder: Path) -> dict[str, Any]:
-    """The OpenAPI 3.1 document for a folder of endpoint definitions (`endpoints/*.yaml`, `api.yaml`)."""
-    refs = RefResolver(folder)
+def endpoint_document(folder: Path, refs: RefResolver | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for a folder of endpoint definitions (`endpoints/*.yaml`, `api.yaml`);
+    `refs` resolves their `$ref`s (a new resolver for the folder when not given)."""
+    refs = refs or RefResolver(folder)
     api: dict[str, Any] = {}
     if (folder / "api.yaml").exists():
         (api,) = load_yaml_documents(folder / "api.yaml")

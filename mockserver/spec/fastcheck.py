@@ -14,11 +14,18 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from jsonschema import Draft202012Validator
-
 Check = Callable[[Any], bool]
 
-KNOWN = frozenset(Draft202012Validator.VALIDATORS)
+# The keywords jsonschema's Draft 2020-12 validator acts on (`Draft202012Validator.VALIDATORS`),
+# written out so that compiling a check needs no jsonschema import (start-up time; validation.py).
+# tests/test_fastcheck.py holds it equal to jsonschema's own list.
+KNOWN = frozenset({
+    "$dynamicRef", "$ref", "additionalProperties", "allOf", "anyOf", "const", "contains", "dependentRequired",
+    "dependentSchemas", "enum", "exclusiveMaximum", "exclusiveMinimum", "format", "if", "items", "maxItems",
+    "maxLength", "maxProperties", "maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf",
+    "not", "oneOf", "pattern", "patternProperties", "prefixItems", "properties", "propertyNames", "required",
+    "type", "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
+})
 # Keywords with no effect on validity here: annotations, and `$defs` (only reachable through `$ref`,
 # which is not implemented, so any schema using them answers "maybe").
 IGNORED = frozenset({"$defs", "definitions", "$schema", "$id", "$comment", "$anchor", "title", "description",

@@ -7,6 +7,11 @@
 Either way the result is one OpenAPI 3.1 document per vendor (`VendorSpec.document`): the one the
 server routes and validates by, the test suite checks answers against, and `/__admin/specs/{vendor}`
 serves to outside tools (schemathesis, Prism, client generators). Operations are read from it.
+
+A loaded spec is kept in the start-up cache (spec/cache.py) under the hash of every file in its
+folder, this package's source and the versions of PyYAML and jsonschema: loading (`$ref` inlining,
+conversion, metaschema checks) was a fifth of cold start. Only a spec that loaded without error is
+stored, and one whose `$ref`s reach outside its folder is never stored (its key would not cover them).
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mockserver.spec.documents import RefResolver, SpecError, load_yaml_documents
+from mockserver.spec import cache
+from mockserver.spec.documents import RefResolver, SpecError, expected_loader, load_yaml_documents
 from mockserver.spec.endpoints import endpoint_document
 from mockserver.spec.model import Operation, Parameter, ResponseSpec, VendorSpec
 from mockserver.spec.validation import compile_schema, remember_checks
@@ -27,16 +33,45 @@ INTEGER_FORMAT = "int64"
 
 
 def load_vendor_spec(vendor: str, folder: Path) -> VendorSpec:
-    document = openapi_document(folder)
+    """The vendor's spec: from the start-up cache when its files and our code are unchanged."""
+    name = _cache_key(vendor, folder)
+    if name is not None:
+        found = cache.load("spec", name)
+        if isinstance(found, VendorSpec):
+            return found
+    refs = RefResolver(folder)
+    spec = _load_vendor_spec(vendor, folder, refs)
+    if name is not None and not refs.outside:
+        cache.save("spec", name, spec)
+    return spec
+
+
+def _cache_key(vendor: str, folder: Path) -> str | None:
+    """Everything a loaded spec depends on, hashed; None (no caching) when a file cannot be read."""
+    code = cache.code_fingerprint()
+    if not code or cache.folder() is None:
+        return None
+    parts: list[bytes | str] = [
+        "spec", vendor, code, cache.library_version("pyyaml", "yaml"), expected_loader(),
+        cache.library_version("jsonschema"), cache.library_version("jsonschema-specifications", "jsonschema_specifications"),
+    ]
+    try:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    except OSError:
+        return None
+    return cache.key(*parts)
+
+
+def _load_vendor_spec(vendor: str, folder: Path, refs: RefResolver) -> VendorSpec:
+    document = openapi_document(folder, refs)
     # A converted document has its `$ref`s inlined already; only a written one needs resolving.
-    refs = RefResolver(folder) if (folder / "openapi.yaml").exists() else None
-    operations = _operations(vendor, document, refs)
+    operations = _operations(vendor, document, refs if (folder / "openapi.yaml").exists() else None)
     seen: set[str] = set()
     for op in operations:
         if op.operation_id in seen:
             raise SpecError(f"{vendor}: duplicate operation id {op.operation_id}")
         seen.add(op.operation_id)
-    refs = refs or RefResolver(folder)
     undeclared = {
         str(status): _openapi_response(str(status), resp)
         for status, resp in refs.resolve(document.get("x-undeclared-method") or {}, document).items()
@@ -46,14 +81,14 @@ def load_vendor_spec(vendor: str, folder: Path) -> VendorSpec:
                       info=document.get("info", {}), document=document, undeclared_method=undeclared)
 
 
-def openapi_document(folder: Path) -> dict[str, Any]:
+def openapi_document(folder: Path, refs: RefResolver | None = None) -> dict[str, Any]:
     """The vendor's OpenAPI 3.1 document: converted from endpoint definitions, or read and completed."""
     if (folder / "openapi.yaml").exists():
         (doc,) = load_yaml_documents(folder / "openapi.yaml")
         if not str(doc.get("openapi", "")).startswith("3."):
             raise SpecError(f"{folder}/openapi.yaml is not OpenAPI 3")
     elif (folder / "endpoints").is_dir():
-        doc = endpoint_document(folder)
+        doc = endpoint_document(folder, refs)
     else:
         raise SpecError(f"{folder}: neither openapi.yaml nor endpoints/ found")
     return _complete(doc)

@@ -1,8 +1,15 @@
 """Compiled JSON Schema validators, and error messages a person can read.
 
-Validators are built once per schema at start-up. Formats are checked only where a spec asks for it
-(`x-assert-formats`), because JSON Schema 2020-12 treats `format` as an annotation and the vendors'
-own documentation examples (placeholders such as `<HOST>`) would not pass strict format checks.
+A request schema is checked against the metaschema at start-up (a broken spec refuses to start),
+but the work of validating is set up on first use: the fast check (fastcheck.py) when the first
+instance arrives, jsonschema's own validator only when the fast check cannot vouch for one (invalid
+input, or a keyword it does not implement). So a start imports no jsonschema at all when the
+metaschema checks are found in the start-up cache (spec/cache.py): importing it was a tenth of
+cold start, and most processes validate only valid requests for a long while.
+
+Formats are checked only where a spec asks for it (`x-assert-formats`), because JSON Schema 2020-12
+treats `format` as an annotation and the vendors' own documentation examples (placeholders such as
+`<HOST>`) would not pass strict format checks.
 """
 
 from __future__ import annotations
@@ -10,24 +17,20 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import weakref
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
-
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from mockserver.spec import cache
 from mockserver.spec.fastcheck import Check, compile_check
 
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator as JsonschemaValidator
+
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$")
 
-format_checker = FormatChecker(formats=())
 
-
-@format_checker.checks("date-time", raises=ValueError)
 def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -37,35 +40,41 @@ def _is_datetime(value: object) -> bool:
     return True
 
 
-@format_checker.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     if isinstance(value, str):
         datetime.strptime(value, "%Y-%m-%d")
     return True
 
 
-@format_checker.checks("ipv4", raises=ValueError)
 def _is_ipv4(value: object) -> bool:
     if isinstance(value, str):
         ipaddress.IPv4Address(value)
     return True
 
 
-@format_checker.checks("ipv6", raises=ValueError)
 def _is_ipv6(value: object) -> bool:
     if isinstance(value, str):
         ipaddress.IPv6Address(value)
     return True
 
 
-@format_checker.checks("hostname")
 def _is_hostname(value: object) -> bool:
     return not isinstance(value, str) or bool(_HOSTNAME.match(value))
 
 
-@format_checker.checks("uri")
 def _is_uri(value: object) -> bool:
     return not isinstance(value, str) or bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$", value))
+
+
+# format name -> (check, the exception that means "does not conform"; None: a False result does)
+FORMATS: dict[str, tuple[Any, type[Exception] | None]] = {
+    "date-time": (_is_datetime, ValueError),
+    "date": (_is_date, ValueError),
+    "ipv4": (_is_ipv4, ValueError),
+    "ipv6": (_is_ipv6, ValueError),
+    "hostname": (_is_hostname, None),
+    "uri": (_is_uri, None),
+}
 
 
 @lru_cache(maxsize=None)
@@ -77,19 +86,27 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII)
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
-    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+@lru_cache(maxsize=1)
+def _jsonschema() -> tuple[Any, Any]:
+    """jsonschema's Draft 2020-12 validator with our `pattern` (ECMA-262 `\\d`), and our format
+    checker: built when the first validator needs them, so a start that needs none never imports
+    jsonschema."""
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+    from jsonschema.exceptions import ValidationError
+
+    def pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    checker = FormatChecker(formats=())
+    for name, (check, raises) in FORMATS.items():
+        checker.checks(name, raises=raises or ())(check)
+    return validators.extend(Draft202012Validator, {"pattern": pattern}), checker
 
 
-SchemaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
-
-
-# Validator -> its compiled fast check (fastcheck.py), by id: jsonschema validators are unhashable.
-# weakref.finalize drops an entry when its validator goes, so an id is never read after reuse.
-_fast_checks: dict[int, Check] = {}
-# Validator id -> (schema, assert_formats) of a fast check not compiled yet (compiled on first use).
-_uncompiled: dict[int, tuple[dict[str, Any], bool]] = {}
+def format_checker() -> Any:
+    """The formats checked where a spec asks for it (`x-assert-formats`), as a jsonschema FormatChecker."""
+    return _jsonschema()[1]
 
 
 # Schemas already checked against the metaschema, as hashes of their canonical JSON. Specs repeat the
@@ -109,20 +126,21 @@ def _passed() -> set[str]:
 
 @lru_cache(maxsize=1)
 def _cache_name() -> str:
-    from importlib.metadata import version
-
-    return cache.key("metaschema", version("jsonschema"))
+    return cache.key("metaschema", cache.library_version("jsonschema"),
+                     cache.library_version("jsonschema-specifications", "jsonschema_specifications"))
 
 
 def check_schema_once(schema: dict[str, Any]) -> None:
+    """Raises jsonschema's SchemaError for a schema the metaschema refuses; a schema that passed
+    once (in this process, or in an earlier start: spec/cache.py) is not checked again."""
     try:
         key = cache.key(json.dumps(schema, sort_keys=True, default=repr))
     except (TypeError, ValueError):
-        Draft202012Validator.check_schema(schema)
+        _jsonschema()[0].check_schema(schema)
         return
     passed = _passed()
     if key not in passed:
-        Draft202012Validator.check_schema(schema)
+        _jsonschema()[0].check_schema(schema)
         passed.add(key)
         _unsaved.add(key)
 
@@ -137,28 +155,66 @@ def remember_checks() -> None:
         _unsaved.clear()
 
 
-# Validator id -> its schema, for validators whose metaschema check waits for their first use.
-_unchecked: dict[int, dict[str, Any]] = {}
+class Validator:
+    """A schema's validator. The fast check is compiled on the first instance and jsonschema's
+    validator built when the fast check first declines; each at most once per validator. A
+    validator whose metaschema check was deferred (`check_on_first_use`) runs it before its first
+    answer, and raises SchemaError there for as long as the schema is broken."""
+
+    __slots__ = ("schema", "assert_formats", "_unchecked", "_fast", "_full")
+
+    def __init__(self, schema: Any, *, assert_formats: bool = False, unchecked: bool = False) -> None:
+        self.schema = schema
+        self.assert_formats = assert_formats
+        self._unchecked = unchecked
+        self._fast: Check | None = None
+        self._full: JsonschemaValidator | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (spec/cache.py) as its schema, flags and whether its check still waits; the
+        compiled parts are rebuilt on first use in the process that reads it back."""
+        return (_restore, (self.schema, self.assert_formats, self._unchecked))
+
+    def _check(self) -> None:
+        check_schema_once(self.schema)
+        self._unchecked = False
+
+    def certainly_valid(self, instance: Any) -> bool:
+        """True only when the instance is valid; False means "ask `iter_errors`" (fastcheck.py)."""
+        if self._unchecked:
+            self._check()
+        if self._fast is None:
+            self._fast = compile_check(self.schema, assert_formats=self.assert_formats)
+        return self._fast(instance)
+
+    def jsonschema(self) -> JsonschemaValidator:
+        """jsonschema's validator for the schema, built on first use."""
+        if self._unchecked:
+            self._check()
+        if self._full is None:
+            cls, checker = _jsonschema()
+            self._full = cls(self.schema, format_checker=checker) if self.assert_formats else cls(self.schema)
+        return self._full
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        return self.jsonschema().iter_errors(instance)  # type: ignore[no-any-return]
+
+    def is_valid(self, instance: Any) -> bool:
+        return self.certainly_valid(instance) or not any(True for _ in self.iter_errors(instance))
+
+
+def _restore(schema: Any, assert_formats: bool, unchecked: bool) -> Validator:
+    return Validator(schema, assert_formats=assert_formats, unchecked=unchecked)
 
 
 def compile_schema(schema: dict[str, Any], *, assert_formats: bool = False, check_on_first_use: bool = False) -> Validator:
-    """A validator for `schema`. `check_on_first_use` defers the metaschema check (the bulk of
-    start-up time) to the first validation: for response schemas, which only the test suite's
-    contract checks use, so a served process never pays for them and a broken one still fails tests."""
+    """A validator for `schema`, its metaschema check done now (SchemaError for a broken schema).
+    `check_on_first_use` defers the check (the bulk of start-up time once) to the first validation:
+    for response schemas, which only the test suite's contract checks use, so a served process never
+    pays for them and a broken one still fails tests."""
     if not check_on_first_use:
         check_schema_once(schema)
-    if assert_formats:
-        validator = SchemaValidator(schema, format_checker=format_checker)
-    else:
-        validator = SchemaValidator(schema)
-    key = id(validator)
-    _uncompiled[key] = (schema, assert_formats)  # the fast check is compiled on first use: start-up time
-    weakref.finalize(validator, _fast_checks.pop, key, None)
-    weakref.finalize(validator, _uncompiled.pop, key, None)
-    if check_on_first_use:
-        _unchecked[key] = schema
-        weakref.finalize(validator, _unchecked.pop, key, None)
-    return validator
+    return Validator(schema, assert_formats=assert_formats, unchecked=check_on_first_use)
 
 
 def _where(error: ValidationError) -> str:
@@ -198,16 +254,7 @@ def _types(value: Any) -> str:
 
 def errors_of(validator: Validator, instance: Any) -> list[str]:
     """Every violation, as readable sentences, most specific first and stable in order."""
-    if _unchecked:
-        pending = _unchecked.pop(id(validator), None)
-        if pending is not None:
-            check_schema_once(pending)
-    fast = _fast_checks.get(id(validator))
-    if fast is None and id(validator) in _uncompiled:
-        schema, assert_formats = _uncompiled.pop(id(validator))
-        fast = _fast_checks[id(validator)] = compile_check(schema, assert_formats=assert_formats)
-    if fast is not None and fast(instance):
+    if validator.certainly_valid(instance):
         return []
-    errors: Iterable[ValidationError] = validator.iter_errors(instance)
-    ordered = sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    ordered = sorted(validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     return [describe(e) for e in ordered]

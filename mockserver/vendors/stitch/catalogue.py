@@ -8,9 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from jsonschema.protocols import Validator
-
-from mockserver.spec.validation import compile_schema
+from mockserver.spec.validation import Validator, compile_schema
 
 # Property types a caller may set. `read_only` and `system_provided_by_default` ones the system fills.
 USER_SETTABLE = ("user_provided", "user_provided_immutable", "user_provided_advanced")
