@@ -32,6 +32,15 @@ def test_every_spec_is_complete(name):
     assert len({p.name for p in spec.properties}) == len(spec.properties)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_definitions_by_name_answer_as_a_scan_of_the_spec(name):
+    spec = CATALOGUE.get(name)
+    for prop in spec.properties:
+        assert spec.definition(prop.name) is next(p for p in spec.properties if p.name == prop.name)
+    assert spec.definition("not_a_property") is None
+    assert spec.required_names == tuple(p.name for p in spec.properties if p.required)
+
+
 async def test_list_answers_summaries_in_catalogue_order(mock):
     answer = await mock.get("/v2/destination-specs", token=TOKEN)
     assert answer.status == 200

@@ -47,6 +47,12 @@ class PortableVendor(Vendor):
         }
         secret = destination_specs.secret_names | source_specs.secret_names
         self._secret_names = {name: True for name in secret}
+        # Declared tenants' API access by store key: settings never change while serving, and every
+        # call asks (before its tenant exists, and after for a tenant without its own `api_access`).
+        self._declared_access = {
+            self.tenant_key(token): bool(attrs.get("api_access", True))
+            for token, attrs in settings.declared_tenants.get(self.name, {}).items()
+        }
 
     def authenticate(self, request: web.Request) -> TenantState:
         token = bearer_token(request)
@@ -63,8 +69,7 @@ class PortableVendor(Vendor):
         tenant = self.engine.store.find_tenant(self.name, key)
         if tenant is not None and "api_access" in tenant.attrs:
             return bool(tenant.attrs["api_access"])
-        declared = {self.tenant_key(t): a for t, a in self.settings.declared_tenants.get(self.name, {}).items()}
-        return bool(declared.get(key, {}).get("api_access", True))
+        return self._declared_access.get(key, True)
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)

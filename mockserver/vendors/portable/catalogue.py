@@ -55,12 +55,20 @@ class Spec:
     resources: tuple[str, ...] = ()  # source specs only; not served, named by flow run attempts
 
     def definition(self, name: str) -> PropertyDefinition | None:
-        for prop in self.properties:
-            if prop.name == name:
-                return prop
-        return None
+        return self.definitions.get(name)
 
-    # Specs never change while serving, so their answers are built once (they are in every answer).
+    # Specs never change while serving, so what every create, update and answer reads is built once.
+    @cached_property
+    def definitions(self) -> dict[str, PropertyDefinition]:
+        """By name; the first of a name wins, as a scan in order finds it."""
+        out: dict[str, PropertyDefinition] = {}
+        for prop in self.properties:
+            out.setdefault(prop.name, prop)
+        return out
+
+    @cached_property
+    def required_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties if p.required)
     @cached_property
     def secret_names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.properties if p.secret)

@@ -90,27 +90,28 @@ def resolve(spec: Spec, given: dict[str, Any], current: dict[str, str]) -> dict[
     problems: list[str] = []
     values = dict(current)
     wrong: set[str] = set()  # given with a value of the wrong type: reported as that, not as missing
-    unknown = [name for name in given if spec.definition(name) is None]
+    definitions = spec.definitions
+    unknown = [name for name in given if name not in definitions]
     if unknown:
         noun = "property" if len(unknown) == 1 else "properties"
         problems.append(f'unknown {noun} {_quoted(unknown)} for {spec.kind} spec "{spec.name}"')
     for name, raw in given.items():
-        definition = spec.definition(name)
+        definition = definitions.get(name)
         if definition is None:
             continue
-        text = as_text(raw)
-        if definition.secret and text == MASK:
+        text = raw if type(raw) is str else as_text(raw)  # most values come as strings: kept as they are
+        if text == MASK and definition.secret:
             continue  # the mask a GET answered, sent back: keep what is stored
         if text is None or text == "":
             values.pop(name, None)
             continue
-        problem = type_problem(definition, text)
+        problem = type_problem(definition, text) if definition.type in CHECKS else None  # STRING and the like: any text
         if problem:
             problems.append(problem)
             wrong.add(name)
         else:
             values[name] = text
-    missing = [p.name for p in spec.properties if p.required and p.name not in values and p.name not in wrong]
+    missing = [name for name in spec.required_names if name not in values and name not in wrong]
     if missing:
         noun = "property" if len(missing) == 1 else "properties"
         problems.append(f'missing required {noun} {_quoted(missing)} for {spec.kind} spec "{spec.name}"')

@@ -65,7 +65,7 @@ class StitchVendor(Vendor):
         connect = self.connect
         for record in connect.sources.list(tenant):
             stype = connect.sources.type_of(record)
-            card, schedule = connect.source_body(tenant, record)
+            card, schedule = connect.source_body(tenant, record, stype)
             yield "retrieve-a-source", source_serializers.source(record, stype, client_id, card, schedule)
             for stream in connect.streams.of_source(tenant, record["id"]):
                 tpl = connect.streams.template(stype, stream)

@@ -42,22 +42,69 @@ def accessible(details: dict[str, Any]) -> bool:
     return bool(details.get("access"))
 
 
-def form_property(properties: tuple[FormProperty, ...], name: str) -> FormProperty | None:
-    return next((prop for prop in properties if prop.name == name), None)
+class FormIndex:
+    """A type's form properties by name, built once per type: every answer about a record looks up
+    each of its stored properties, so a scan of the form per lookup added up."""
+
+    __slots__ = ("_by_name", "names", "credential_names")
+
+    def __init__(self, properties: tuple[FormProperty, ...]) -> None:
+        self._by_name: dict[str, FormProperty] = {}
+        for prop in properties:
+            self._by_name.setdefault(prop.name, prop)  # the first of a name wins, as a scan in order finds it
+        self.names = frozenset(self._by_name)
+        self.credential_names = frozenset(p.name for p in properties if p.is_credential)
+
+    def get(self, name: str) -> FormProperty | None:
+        return self._by_name.get(name)
 
 
-def credential_names(properties: tuple[FormProperty, ...]) -> frozenset[str]:
-    return frozenset(p.name for p in properties if p.is_credential)
+class SharedCards:
+    """Report cards a type's records share, by what they depend on. Every answer about a record
+    carries one and records of a type share a few, so each is built once: read-only to callers."""
+
+    def __init__(self) -> None:
+        self._cards: dict[Any, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    def get(self, key: Any) -> dict[str, Any] | None:
+        return self._cards.get(key)
+
+    def keep(self, key: Any, card: dict[str, Any]) -> dict[str, Any]:
+        if len(self._cards) >= MAX_CARDS:  # property combinations are the caller's choice: stay bounded
+            self._cards.clear()
+        self._cards[key] = card
+        return card
+
+
+class FormLookups:
+    """What destination and source types both answer about their forms, from their `form_index`."""
+
+    @property
+    def form_index(self) -> FormIndex:
+        raise NotImplementedError  # each type builds its own, once
+
+    def form_property(self, name: str) -> FormProperty | None:
+        return self.form_index.get(name)
+
+    @property
+    def credential_names(self) -> frozenset[str]:
+        return self.form_index.credential_names
 
 
 class FormType(Protocol):
     """What property checks and serializers need of a type: destination and source types both are."""
 
+    @property
+    def form_index(self) -> FormIndex: ...
+
     def form_property(self, name: str) -> FormProperty | None: ...
 
 
 @dataclass(frozen=True)
-class DestinationType:
+class DestinationType(FormLookups):
     type: str
     display_name: str
     default_port: int | None
@@ -68,29 +115,20 @@ class DestinationType:
     def accessible(self) -> bool:
         return accessible(self.details)
 
-    def form_property(self, name: str) -> FormProperty | None:
-        return form_property(self.properties, name)
-
-    @property
-    def credential_names(self) -> frozenset[str]:
-        return credential_names(self.properties)
+    @cached_property
+    def form_index(self) -> FormIndex:
+        return FormIndex(self.properties)
 
     @cached_property
-    def _cards(self) -> dict[tuple[frozenset[str], bool], dict[str, Any]]:
-        return {}
+    def _cards(self) -> SharedCards:
+        return SharedCards()
 
     def report_card(self, provided: set[str], configured: bool, *, with_details: bool = False) -> dict[str, Any]:
-        """The card for a record with these properties. Every answer about a destination carries one,
-        and records of a type share a few, so each is built once and shared: read-only to callers."""
+        """The card for a record with these properties (shared: see SharedCards)."""
         if with_details:
             return self._report_card(provided, configured, with_details=True)
-        key = (frozenset(p.name for p in self.properties if p.name in provided), configured)
-        card = self._cards.get(key)
-        if card is None:
-            if len(self._cards) >= MAX_CARDS:  # property combinations are the caller's choice: stay bounded
-                self._cards.clear()
-            card = self._cards[key] = self._report_card(provided, configured)
-        return card
+        key = (self.form_index.names.intersection(provided), configured)
+        return self._cards.get(key) or self._cards.keep(key, self._report_card(provided, configured))
 
     def _report_card(self, provided: set[str], configured: bool, *, with_details: bool = False) -> dict[str, Any]:
         card: dict[str, Any] = {

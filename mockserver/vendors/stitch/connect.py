@@ -14,7 +14,7 @@ from mockserver.engine.resources import Resource
 from mockserver.engine.store import TenantState
 from mockserver.vendors.stitch.jobs import JobModel
 from mockserver.vendors.stitch.notifications import NotificationModel
-from mockserver.vendors.stitch.source_types import SourceCatalogue
+from mockserver.vendors.stitch.source_types import SourceCatalogue, SourceType
 from mockserver.vendors.stitch.sources import SourceModel
 from mockserver.vendors.stitch.tokens import TokenModel
 
@@ -41,6 +41,6 @@ class ConnectModel:
         record = self.sources.records.find(tenant, source_id)
         return record["destination_id"] if record is not None else None
 
-    def source_body(self, tenant: TenantState, record: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-        """(report card, schedule) of a source, for its serializer."""
-        return self.sources.report_card(tenant, record), self.sources.schedule(tenant, record)
+    def source_body(self, tenant: TenantState, record: dict[str, Any], stype: SourceType) -> tuple[dict[str, Any], Any]:
+        """(report card, schedule) of a source of this type, for its serializer."""
+        return self.sources.body_parts(tenant, record, stype)

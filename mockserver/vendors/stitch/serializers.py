@@ -10,12 +10,11 @@ from mockserver.vendors.stitch.catalogue import DestinationType, FormType
 
 def visible_properties(record: dict[str, Any], dtype: FormType) -> dict[str, Any]:
     """Everything but credentials, which Stitch never returns (undeclared secret-looking keys neither)."""
+    index = dtype.form_index
     out = {}
     for name, value in record["properties"].items():
-        prop = dtype.form_property(name)
-        if prop is not None and prop.is_credential:
-            continue
-        if prop is None and is_secret_name(name):
+        prop = index.get(name)
+        if (is_secret_name(name) if prop is None else prop.is_credential):
             continue
         out[name] = value
     return out

@@ -24,8 +24,9 @@ def build_source_handlers(model: ConnectModel) -> dict[str, Handler]:
         return int(ctx.tenant.attrs["stitch_client_id"])
 
     def source(ctx: RequestContext, record: dict[str, Any]) -> dict[str, Any]:
-        card, schedule = model.source_body(ctx.tenant, record)
-        return out.source(record, sources.type_of(record), client_of(ctx), card, schedule)
+        stype = sources.type_of(record)
+        card, schedule = model.source_body(ctx.tenant, record, stype)
+        return out.source(record, stype, client_of(ctx), card, schedule)
 
     def own_client(ctx: RequestContext) -> int:
         """The path's client id, which must be the caller's own (else 401, as the vendor documents)."""

@@ -8,13 +8,14 @@ report-card entries, and per stream a JSON schema and the metadata discovery pro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from mockserver.spec.documents import load_yaml_documents
 from mockserver.spec.validation import compile_schema
 from mockserver.vendors.stitch.catalogue import (
-    USER_SETTABLE, FormProperty, TypeIndex, accessible, credential_names, form_property,
+    USER_SETTABLE, FormIndex, FormLookups, FormProperty, SharedCards, TypeIndex, accessible,
 )
 
 PROPERTY_DEFAULTS: dict[str, Any] = {
@@ -72,7 +73,7 @@ class StreamTemplate:
 
 
 @dataclass(frozen=True)
-class SourceType:
+class SourceType(FormLookups):
     type: str
     display_name: str
     tap: str
@@ -88,31 +89,36 @@ class SourceType:
     def accessible(self) -> bool:
         return accessible(self.details)
 
-    @property
+    # A type never changes while serving: what every answer about its sources needs is built once.
+    @cached_property
     def properties(self) -> tuple[FormProperty, ...]:
         return self.form + (self.oauth or ())
 
-    def form_property(self, name: str) -> FormProperty | None:
-        return form_property(self.properties, name)
+    @cached_property
+    def form_index(self) -> FormIndex:
+        return FormIndex(self.properties)
 
-    @property
-    def credential_names(self) -> frozenset[str]:
-        return credential_names(self.properties)
-
-    def step_types(self) -> list[str]:
+    @cached_property
+    def step_types(self) -> tuple[str, ...]:
         if self.import_api:
-            return ["form", "fully_configured"]
-        return ["form"] + (["oauth"] if self.oauth is not None else []) + ["discover_schema", "field_selection", "fully_configured"]
+            return ("form", "fully_configured")
+        return ("form",) + (("oauth",) if self.oauth is not None else ()) + ("discover_schema", "field_selection", "fully_configured")
 
     def missing(self, props: tuple[FormProperty, ...], values: dict[str, Any]) -> list[str]:
         return [p.name for p in props if p.is_required and p.property_type in USER_SETTABLE and p.name not in values]
 
+    @cached_property
+    def _required(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(step, the names a source must have before it is past that step), form then oauth."""
+        steps = [("form", self.form)] + ([("oauth", self.oauth)] if self.oauth is not None else [])
+        return tuple((step, tuple(self.missing(props, {}))) for step, props in steps)
+
     def first_open_step(self, values: dict[str, Any]) -> str | None:
         """`form` or `oauth` while that step still lacks a required user-provided property."""
-        if self.missing(self.form, values):
-            return "form"
-        if self.oauth is not None and self.missing(self.oauth, values):
-            return "oauth"
+        for step, names in self._required:
+            for name in names:
+                if name not in values:
+                    return step
         return None
 
     def step_before_check(self, values: dict[str, Any]) -> str:
@@ -126,8 +132,20 @@ class SourceType:
         out["tap_mutable"] = prop.name in self.tap_mutable
         return out
 
-    def report_card(self, step: str, provided: set[str], *, with_details: bool = False) -> dict[str, Any]:
-        steps = self.step_types()
+    @cached_property
+    def _cards(self) -> SharedCards:
+        return SharedCards()
+
+    def report_card(self, step: str, provided: Iterable[str], *, with_details: bool = False) -> dict[str, Any]:
+        """The card of a source at this step with these properties (shared: see SharedCards)."""
+        names = self.form_index.names.intersection(provided)
+        if with_details:
+            return self._report_card(step, names, with_details=True)
+        key = (step, names)
+        return self._cards.get(key) or self._cards.keep(key, self._report_card(step, names))
+
+    def _report_card(self, step: str, provided: frozenset[str], *, with_details: bool = False) -> dict[str, Any]:
+        steps = self.step_types
         card: dict[str, Any] = {
             "type": self.type,
             "current_step": steps.index(step) + 1,

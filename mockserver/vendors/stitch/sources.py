@@ -88,20 +88,20 @@ class SourceModel:
             raise source_not_found(source_id)
         return record
 
-    def step(self, tenant: TenantState, record: dict[str, Any]) -> str:
-        stype = self.type_of(record)
-        before = stype.step_before_check(record["properties"])
+    def step(self, tenant: TenantState, record: dict[str, Any], stype: SourceType | None = None) -> str:
+        before = (stype or self.type_of(record)).step_before_check(record["properties"])
         if before != "discover_schema" or not record["configured"]:
             return before
         return "fully_configured" if self.streams.configured(tenant, record) else "field_selection"
 
-    def report_card(self, tenant: TenantState, record: dict[str, Any]) -> dict[str, Any]:
-        return self.type_of(record).report_card(self.step(tenant, record), set(record["properties"]))
+    def body_parts(self, tenant: TenantState, record: dict[str, Any], stype: SourceType) -> tuple[dict[str, Any], Any]:
+        """(report card, schedule): both follow from the source's step, worked out once for the two."""
+        step = self.step(tenant, record, stype)
+        return stype.report_card(step, record["properties"]), self._schedule(record, stype, step)
 
-    def schedule(self, tenant: TenantState, record: dict[str, Any]) -> dict[str, Any] | None:
+    def _schedule(self, record: dict[str, Any], stype: SourceType, step: str) -> dict[str, Any] | None:
         """Null while paused, deleted or not fully configured; else the interval (or cron) schedule."""
-        stype = self.type_of(record)
-        if record["paused_at"] or record["deleted_at"] or stype.import_api or self.step(tenant, record) != "fully_configured":
+        if record["paused_at"] or record["deleted_at"] or stype.import_api or step != "fully_configured":
             return None
         props = record["properties"]
         if props.get("cron_expression"):
@@ -109,9 +109,9 @@ class SourceModel:
         minutes = float(props.get("frequency_in_minutes") or stype.details.get("default_scheduling_interval") or 60)
         anchor = parse_timestamp(str(props.get("anchor_time") or "")) or parse_iso(record["created_at"])
         now = self.engine.clock.now()
-        step = timedelta(minutes=minutes)
-        periods = max(0, int((now - anchor) / step) + 1) if now >= anchor else 0
-        return {"type": "interval", "unit": "minute", "interval": minutes, "next_fire_time": iso_seconds(anchor + periods * step)}
+        every = timedelta(minutes=minutes)
+        periods = max(0, int((now - anchor) / every) + 1) if now >= anchor else 0
+        return {"type": "interval", "unit": "minute", "interval": minutes, "next_fire_time": iso_seconds(anchor + periods * every)}
 
     # -- changing ------------------------------------------------------------------------------------
     def create(

@@ -42,6 +42,8 @@ class StreamModel:
                 missing=stream_not_found,
             )
         )
+        # (store generation, tenant key -> ids of its sources with a selected stream); see configured()
+        self._configured: tuple[int, dict[str, frozenset[int]]] = (-1, {})
 
     # -- reading -------------------------------------------------------------------------------------
     def of_source(self, tenant: TenantState, source_id: int) -> list[dict[str, Any]]:
@@ -78,10 +80,18 @@ class StreamModel:
         return out
 
     def configured(self, tenant: TenantState, source: dict[str, Any]) -> bool:
-        return any(
-            r["selected"] is True and r["fields_any"]
-            for r in self.of_source(tenant, source["id"])
-        )
+        """Whether a stream of the source is selected with a field: asked by every answer about a
+        source, so worked out for all of a tenant's sources in one pass, kept until the store changes."""
+        generation = self.engine.store.generation
+        if self._configured[0] != generation:
+            self._configured = (generation, {})
+        by_tenant = self._configured[1]
+        ids = by_tenant.get(tenant.key)
+        if ids is None:  # at most one entry per tenant asked about within one generation
+            ids = by_tenant[tenant.key] = frozenset(
+                r["source_id"] for r in self.records.records(tenant).values() if r["selected"] is True and r["fields_any"]
+            )
+        return source["id"] in ids
 
     # -- changing ------------------------------------------------------------------------------------
     def discover(self, tenant: TenantState, source: dict[str, Any], stype: SourceType) -> None:
