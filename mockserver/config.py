@@ -23,10 +23,9 @@ Mistakes are reported with their place in the file, and the server does not star
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
-
-import yaml
 
 
 class ConfigError(ValueError):
@@ -73,34 +72,44 @@ def load_config(path: str | Path) -> Config:
     return parse_config(read_yaml(text, str(source)), str(source))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a key given twice in one mapping is an error: silently
-    keeping the last one hides a typo (two `sk-team:` entries, the first one's attributes lost)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            try:
-                if key in seen:
-                    raise _DuplicateKey(key, line, seen[key])
-                seen[key] = line
-            except TypeError:  # an unhashable key: PyYAML's own error below says so
-                continue
-        return super().construct_mapping(node, deep=deep)
-
-
 class _DuplicateKey(Exception):
     def __init__(self, key: Any, line: int, first: int) -> None:
         super().__init__(key, line, first)
         self.key, self.line, self.first = key, line, first
 
 
+@lru_cache(maxsize=1)
+def _unique_key_loader() -> Any:
+    """Built on first use: yaml is imported only when a config file is read (cold start: a served
+    process without --config never needs it, the specs come from the start-up cache)."""
+    import yaml
+
+    class _UniqueKeyLoader(yaml.SafeLoader):
+        """PyYAML's safe loader, except that a key given twice in one mapping is an error: silently
+        keeping the last one hides a typo (two `sk-team:` entries, the first one's attributes lost)."""
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    if key in seen:
+                        raise _DuplicateKey(key, line, seen[key])
+                    seen[key] = line
+                except TypeError:  # an unhashable key: PyYAML's own error below says so
+                    continue
+            return super().construct_mapping(node, deep=deep)
+
+    return _UniqueKeyLoader
+
+
 def read_yaml(text: str, source: str) -> Any:
     """The YAML document in `text`; a syntax error or a repeated key names its line (and column)."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
     except _DuplicateKey as dup:
         raise ConfigError(f"{source}:{dup.line}: key {dup.key!r} given twice (first on line {dup.first})") from None
     except yaml.MarkedYAMLError as exc:
