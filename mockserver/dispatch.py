@@ -58,10 +58,18 @@ def _check_parameter(param: Parameter, raw: str) -> Any:
     return value
 
 
-async def read_raw_body(request: web.Request, operation: Operation) -> bytes | None:
-    """The body bytes, read before anything else so the rest of the request runs without awaiting."""
+async def read_raw_body(request: web.Request, operation: Operation, limit: int) -> bytes | None:
+    """The body bytes, read before anything else so the rest of the request runs without awaiting.
+    A body that has arrived whole (the parser saw its end: nearly every JSON body) is taken from
+    the buffer as it is; aiohttp's `read()` would loop over its chunks in coroutines and copy them."""
     if operation.body_schema is None or request.method not in BODY_METHODS:
         return None
+    content = request.content
+    if content.is_eof():
+        raw = content.read_nowait(-1)
+        if len(raw) > limit:
+            raise PayloadTooLarge("request body too large", code="too_large")
+        return raw
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
@@ -109,6 +117,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
     path_params = operation.path_parameters
     query_params = operation.query_parameters
     reads_body = operation.body_schema is not None
+    limit = vendor.settings.max_body_bytes  # what aiohttp's own read() enforces (client_max_size)
 
     async def endpoint(request: web.Request) -> web.Response:
         try:
@@ -120,7 +129,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         raw = None
         if reads_body and request.method in BODY_METHODS:
             try:
-                raw = await read_raw_body(request, operation)
+                raw = await read_raw_body(request, operation, limit)
             except DomainError as error:
                 rejected(request, error)
                 return json_response(vendor.render_error(error, operation))

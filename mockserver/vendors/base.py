@@ -145,19 +145,28 @@ MASK = "********"
 
 
 @lru_cache(maxsize=4096)  # asked for every key of every journaled body; the names repeat
+@lru_cache(maxsize=4096)  # field names are a small vocabulary, asked about on every journaled body
 def is_secret_name(name: str) -> bool:
     lowered = name.lower()
     return any(word in lowered for word in SECRET_WORDS)
 
 
+_NO_NAMES: Mapping[str, bool] = {}
+
+
 def mask_secrets(value: Any, secret_names: Mapping[str, bool] | None = None) -> Any:
     """A copy of a JSON value with every field that names a secret replaced by `********`."""
     if isinstance(value, dict):
+        names = secret_names or _NO_NAMES
         out = {}
         for key, item in value.items():
-            secret = (secret_names or {}).get(key, False) or is_secret_name(str(key))
-            out[key] = MASK if secret and item not in (None, "") else mask_secrets(item, secret_names)
+            if (names.get(key, False) or is_secret_name(str(key))) and item not in (None, ""):
+                out[key] = MASK
+            elif isinstance(item, (dict, list)):  # only containers can hold a secret field
+                out[key] = mask_secrets(item, secret_names)
+            else:
+                out[key] = item
         return out
     if isinstance(value, list):
-        return [mask_secrets(v, secret_names) for v in value]
+        return [mask_secrets(v, secret_names) if isinstance(v, (dict, list)) else v for v in value]
     return value
