@@ -23,6 +23,7 @@ from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
 from mockserver.vendors.census import errors, serializers, sync_serializers, workspace
+from mockserver.vendors.census.answers import EncodedAnswers
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
@@ -62,9 +63,10 @@ class CensusVendor(Vendor):
         self.syncs = Syncs(engine, self.sources, self.models, self.model)
         self.runs = SyncRuns(engine, self.syncs)
         self.views = Views(self.sources, self.models, self.syncs, self.runs)
+        self.answers = EncodedAnswers(engine.store)  # the polled answers, kept while the store does not change
         self.handlers = {
-            **build_handlers(self.model, self.links),
-            **build_sync_handlers(self.sources, self.models, self.syncs, self.runs),
+            **build_handlers(self.model, self.links, self.answers),
+            **build_sync_handlers(self.sources, self.models, self.syncs, self.runs, self.answers),
         }
         self._secret_ids = {name: True for name in self.catalogue.secret_ids | self.sources.types.secret_ids}
         self._init_workspace = workspace.initialiser(engine)
