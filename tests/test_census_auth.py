@@ -88,3 +88,22 @@ async def test_journal_masks_password_credentials_and_secret_headers(mock):
     sent = bodies[1]["service_connection"]["credentials"]["custom_headers"]
     assert sent == {"Authorization": {"value": "********", "is_secret": True}, "X-Team": "growth"}
     assert "braze-rest-key" not in repr(bodies) and "s3cr3t" not in repr(bodies)
+
+
+async def test_remembered_headers_are_bounded_and_a_refused_one_is_never_remembered(mock, monkeypatch):
+    import mockserver.vendors.census as census
+    from mockserver.app_keys import VENDORS
+
+    monkeypatch.setattr(census, "KNOWN_HEADERS", 3)
+    vendor = mock.app[VENDORS]["census"]
+    for n in range(5):
+        assert (await mock.get(f"{BASE}/connectors", token=f"secret-token:key-{n}")).status == 200
+        assert len(vendor._keys) <= 3
+    for _ in range(2):
+        assert (await mock.get(f"{BASE}/connectors", token=None, headers={"Authorization": "Bearer secret-token:"})).status == 401
+    assert "Bearer secret-token:" not in vendor._keys
+    # the prefix is taken off once, as it always was: `secret-token:secret-token:x` is workspace `secret-token:x`, not `x`
+    for _ in range(2):
+        await create(mock, "braze", BRAZE, token="secret-token:secret-token:x")
+    assert len((await mock.get(f"{BASE}/destinations", token="secret-token:secret-token:x")).body["data"]) == 2
+    assert (await mock.get(f"{BASE}/destinations", token="x")).body["data"] == []

@@ -23,6 +23,7 @@ from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
 from mockserver.vendors.census import errors, serializers, sync_serializers, workspace
+from mockserver.vendors.census.answers import EncodedAnswers
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
@@ -36,6 +37,7 @@ from mockserver.vendors.census.syncs import Syncs
 
 KEY_PREFIX = "secret-token:"
 BASIC_USER = "bearer"
+KNOWN_HEADERS = 1024  # Authorization headers whose workspace key is remembered (then forgotten all at once)
 
 
 def workspace_key(request: web.Request) -> str:
@@ -62,17 +64,27 @@ class CensusVendor(Vendor):
         self.syncs = Syncs(engine, self.sources, self.models, self.model)
         self.runs = SyncRuns(engine, self.syncs)
         self.views = Views(self.sources, self.models, self.syncs, self.runs)
+        self.answers = EncodedAnswers(engine.store)  # the polled answers, kept while the store does not change
         self.handlers = {
-            **build_handlers(self.model, self.links),
-            **build_sync_handlers(self.sources, self.models, self.syncs, self.runs),
+            **build_handlers(self.model, self.links, self.answers),
+            **build_sync_handlers(self.sources, self.models, self.syncs, self.runs, self.answers),
         }
         self._secret_ids = {name: True for name in self.catalogue.secret_ids | self.sources.types.secret_ids}
         self._init_workspace = workspace.initialiser(engine)
+        # Authorization header -> its workspace key, for headers that gave one: a pure function of the
+        # header, asked again on every poll (parsing Bearer or Basic was most of Census's own time in one).
+        self._keys: dict[str, str] = {}
 
     def authenticate(self, request: web.Request) -> TenantState:
-        key = workspace_key(request)
-        if not self.tenant_key(key):
-            raise Unauthorized("empty workspace key")
+        header = request.headers.get("Authorization", "")
+        key = self._keys.get(header)
+        if key is None:
+            key = workspace_key(request)
+            if not self.tenant_key(key):
+                raise Unauthorized("empty workspace key")
+            if len(self._keys) >= KNOWN_HEADERS:
+                self._keys.clear()
+            self._keys[header] = key
         return self.tenant_for(key, self._init_workspace)
 
     def tenant_key(self, token: str) -> str:

@@ -8,6 +8,7 @@ from yarl import URL
 
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.census import serializers, workspace
+from mockserver.vendors.census.answers import EncodedAnswers
 from mockserver.vendors.census.links import ConnectLinks
 from mockserver.vendors.census.models import CensusModel
 from mockserver.vendors.census.pagination import page_of
@@ -22,7 +23,7 @@ def _ok(data: Any, status: str = "success", code: int = 200) -> Reply:
     return Reply(code, {"status": status, "data": data})
 
 
-def build_handlers(model: CensusModel, links: ConnectLinks) -> dict[str, Handler]:
+def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnswers) -> dict[str, Handler]:
     def show(record: dict[str, Any]) -> dict[str, Any]:
         return serializers.destination(record, model.connector_of(record), wire=True)
 
@@ -30,10 +31,14 @@ def build_handlers(model: CensusModel, links: ConnectLinks) -> dict[str, Handler
         return int(ctx.path["destination_id"])
 
     def list_destinations(ctx: RequestContext) -> Reply:
-        return Reply(200, page_of(model.destinations(ctx.tenant), ctx.query, ctx.request.url, show))
+        # The page depends on the tenant's records and the URL (its query, and the host `next` names).
+        url = ctx.request.url
+        return answers.reply(("listDestinations", ctx.tenant.key, url),
+                             lambda: page_of(model.destinations(ctx.tenant), ctx.query, url, show))
 
     def get_destination(ctx: RequestContext) -> Reply:
-        return _ok(show(model.destination(ctx.tenant, destination_id(ctx))))
+        return answers.reply(("fetchDestination", ctx.tenant.key, destination_id(ctx)),
+                             lambda: {"status": "success", "data": show(model.destination(ctx.tenant, destination_id(ctx)))})
 
     def create_destination(ctx: RequestContext) -> Reply:
         connection = ctx.body["service_connection"]

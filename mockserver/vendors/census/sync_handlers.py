@@ -7,6 +7,7 @@ from typing import Any
 from mockserver.engine.store import TenantState
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.census import sync_serializers as show
+from mockserver.vendors.census.answers import EncodedAnswers
 from mockserver.vendors.census.pagination import page_of
 from mockserver.vendors.census.sources import Sources
 from mockserver.vendors.census.sqlmodels import Models
@@ -43,7 +44,9 @@ class Views:
         return [*self.sources.tables(source), *(self.model(tenant, m) for m in models)]
 
 
-def build_sync_handlers(sources: Sources, models: Models, syncs: Syncs, runs: SyncRuns) -> dict[str, Handler]:
+def build_sync_handlers(
+    sources: Sources, models: Models, syncs: Syncs, runs: SyncRuns, answers: EncodedAnswers
+) -> dict[str, Handler]:
     views = Views(sources, models, syncs, runs)
 
     def page(ctx: RequestContext, items: Any, render: Any = lambda item: item) -> Reply:
@@ -128,8 +131,10 @@ def build_sync_handlers(sources: Sources, models: Models, syncs: Syncs, runs: Sy
     def list_sync_runs(ctx: RequestContext) -> Reply:
         return page(ctx, runs.of_sync(ctx.tenant, ctx.path["sync_id"]), show.sync_run)
 
-    def get_sync_run(ctx: RequestContext) -> Reply:
-        return _ok(show.sync_run(runs.get(ctx.tenant, ctx.path["sync_run_id"])))
+    def get_sync_run(ctx: RequestContext) -> Reply:  # what dagster-census and Airflow's sensor poll
+        run_id = ctx.path["sync_run_id"]
+        return answers.reply(("fetchSyncRun", ctx.tenant.key, run_id),
+                             lambda: {"status": "success", "data": show.sync_run(runs.get(ctx.tenant, run_id))})
 
     def cancel_sync_run(ctx: RequestContext) -> Reply:
         runs.cancel(ctx.tenant, ctx.path["sync_run_id"])

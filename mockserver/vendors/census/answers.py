@@ -1,0 +1,64 @@
+"""Encoded answers kept while the store does not change: the answers clients poll (a page of
+destinations, a sync run) are rendered and encoded once, then sent as the same bytes until anything
+in the store changes.
+
+Why: a page of 100 destinations is 766 KB, and rendering and encoding it cost about three times what
+sending it does; a poller asks for the same page over and over while nothing changes.
+
+Never stale: every record changes through the engine's resources, which move the store's
+`generation` before each change (lifecycle steps and rollbacks too), and the whole cache is dropped
+when it moves. Everything else an answer depends on is in its key (the tenant, and whatever of the
+request shapes it). Bounded: at most `MAX_ANSWERS` answers and `MAX_BYTES` bytes are kept, the
+oldest dropped first; an answer bigger than the budget is sent and not kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Hashable
+
+from mockserver import jsonio
+from mockserver.engine.store import Store
+from mockserver.vendors.base import Reply
+
+MAX_ANSWERS = 64
+MAX_BYTES = 8 * 1024 * 1024
+JSON_HEADERS = {"Content-Type": "application/json"}  # what the dispatcher sets on a JSON body
+
+
+class EncodedAnswers:
+    def __init__(self, store: Store, max_answers: int = MAX_ANSWERS, max_bytes: int = MAX_BYTES) -> None:
+        self._store = store
+        self._max_answers, self._max_bytes = max_answers, max_bytes
+        self._generation = -1
+        self._kept: dict[Hashable, bytes] = {}
+        self._bytes = 0
+
+    def reply(self, key: Hashable, render: Callable[[], Any], status: int = 200) -> Reply:
+        """The answer `render()` gives, encoded as the dispatcher would encode it; `render` must not
+        change anything and must depend on nothing but the store and `key`."""
+        generation = self._store.generation
+        if generation != self._generation:
+            self._kept.clear()
+            self._bytes, self._generation = 0, generation
+        body = self._kept.get(key)
+        if body is None:
+            body = jsonio.dumps(render())
+            if self._store.generation == generation:  # a render that changed something is not kept
+                self._keep(key, body)
+        return Reply(status, body, dict(JSON_HEADERS))
+
+    def _keep(self, key: Hashable, body: bytes) -> None:
+        if len(body) > self._max_bytes:
+            return
+        while self._kept and (len(self._kept) >= self._max_answers or self._bytes + len(body) > self._max_bytes):
+            self._bytes -= len(self._kept.pop(next(iter(self._kept))))
+        self._kept[key] = body
+        self._bytes += len(body)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @property
+    def size(self) -> int:
+        """Bytes kept."""
+        return self._bytes
