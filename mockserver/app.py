@@ -1,4 +1,4 @@
-"""create_app(settings): wires specs, vendors, the control plane and middlewares. Nothing else."""
+"""create_app(settings): wires specs, vendors, the control plane and the request steps. Nothing else."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any, AsyncIterator
 from aiohttp import web
 
 from mockserver import request_keys as rk
-from mockserver.admin import Control, admin_middleware, setup_admin
+from mockserver.admin import Control, admin_step, setup_admin
 from mockserver.app_keys import CONTROL, ENGINE, REGISTRY, SETTINGS, VENDORS
 from mockserver.demo import with_demo_tenants
 from mockserver.dispatch import make_endpoint, make_not_found
@@ -23,7 +23,7 @@ from mockserver.engine.journal import MAX_BODY_BYTES as JOURNAL_BODY_BYTES
 from mockserver.fault_injection import fault_step
 from mockserver.latency import Latency
 from mockserver.persistence import load_ctx, persistence_ctx
-from mockserver.middlewares import request_middleware
+from mockserver.middlewares import add_unmatched, request_steps
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
 from mockserver.slashes import merge_slashes
@@ -74,13 +74,15 @@ def create_app(settings: Settings | None = None) -> web.Application:
         return vendor.mask(registry.operation(vendor.name, exchange.operation), exchange.body)
 
     latency = Latency()
-    app = web.Application(
-        client_max_size=settings.max_body_bytes,
-        # One middleware: journal and log > faults and Prefer > change tracking and JSON errors > admin
-        # (innermost: it sees /__admin's own 404s and 405s); each a step of it, not a layer of aiohttp's.
-        middlewares=[request_middleware(engine, mask, fault_step(engine, registry, vendors, latency),
-                                        admin_middleware(settings.admin_token))],
-    )
+    # No aiohttp middleware: every route's handler is wrapped in the request steps (journal and log >
+    # faults and Prefer > change tracking and JSON errors > admin) as it is added, and a last route
+    # takes what no other does (see middlewares.py).
+    wrap = request_steps(engine, mask, fault_step(engine, registry, vendors, latency), admin_step(settings.admin_token))
+    app = web.Application(client_max_size=settings.max_body_bytes)
+
+    def add_route(method: str, path: str, handler: Any) -> None:
+        app.router.add_route(method, path, wrap(handler))
+
     app[ENGINE] = engine
     app[SETTINGS] = settings
     app[REGISTRY] = registry
@@ -89,15 +91,16 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[CONTROL] = Control(engine, vendors)
     app[CONTROL].starting = settings.demo  # health answers 503 until the demo data is in place
     app.on_shutdown.append(latency.on_shutdown)  # a stopping server cuts injected latency short
-    setup_admin(app, app[CONTROL])
+    setup_admin(app, app[CONTROL], add_route)
     for vendor in vendors.values():
         # Literal paths before parameterised ones of the same shape, so `/x/types` never reads as `/x/{id}`.
         for op in sorted(vendor.spec.operations, key=lambda o: (o.path.count("{"), o.path)):
-            app.router.add_route(op.method, op.path, make_endpoint(vendor, op))
+            add_route(op.method, op.path, make_endpoint(vendor, op))
         not_found = make_not_found(vendor)
         for prefix in vendor.spec.prefixes:
-            app.router.add_route("*", prefix, not_found)
-            app.router.add_route("*", prefix + "/{tail:.*}", not_found)
+            add_route("*", prefix, not_found)
+            add_route("*", prefix + "/{tail:.*}", not_found)
+    add_unmatched(app.router, wrap)
     # Vendors behind nginx (Stitch) read `/v4//sources` as `/v4/sources`: merged before routing.
     merge_slashes(app.router, [p for v in vendors.values() if getattr(v, "merge_slashes", False) for p in v.spec.prefixes])
 

@@ -1,9 +1,12 @@
-"""Cross-cutting request handling in one aiohttp middleware: the journal and the one-line access
-log, fault rules and `Prefer` steering, state-change tracking, JSON 404s, and the admin plane's
-token and error shape.
+"""Cross-cutting request handling, wrapped around every route's handler: the journal and the
+one-line access log, fault rules and `Prefer` steering, state-change tracking, JSON 404s, and the
+admin plane's token and error shape.
 
-Each of these was once its own middleware; every layer is a coroutine and a call per request for
-every request, so they are now steps of one (`request_middleware`), in the same order as before:
+Each of these was once its own aiohttp middleware; every layer is a coroutine and a call per
+request, and any aiohttp middleware at all adds one more of aiohttp's own (which sets the request's
+current app) and a cache lookup per request. So they are steps of one function (`request_steps`),
+in the same order as before, and `wrap` puts them around each route's handler when the route is
+added; `add_unmatched` adds the route that takes what no other route does:
 
     journal and log > faults and Prefer > change tracking and JSON errors > admin > the route
 
@@ -57,9 +60,9 @@ def shown_query(request: web.Request) -> str:
     return "?" + urlencode(pairs, safe="*/:,")
 
 
-def request_middleware(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> Any:
-    """The one middleware. `faults` is fault_injection's step, `admin` the admin plane's (both are
-    called as functions here, not as aiohttp layers)."""
+def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> Callable[[HandlerT], HandlerT]:
+    """`wrap(handler)`: the handler with every step around it. `faults` is fault_injection's step,
+    `admin` the admin plane's (both are called as functions here, not as aiohttp layers)."""
     # The journal's clock: a real clock's instant is time.time() itself (a C call, no Python frame).
     stamp: Callable[[], float] = engine.clock.timestamp if engine.clock.virtual else time.time
 
@@ -78,30 +81,53 @@ def request_middleware(engine: Engine, mask: MaskT, faults: StepT, admin: StepT)
             engine.touch()
         return response
 
-    @web.middleware
-    async def mock(request: web.Request, handler: HandlerT) -> web.StreamResponse:
-        started = perf_counter()
-        exchange = request[rk.EXCHANGE] = Exchange()
-        status = 500
-        response: web.StreamResponse | None = None
-        try:
-            if engine.faults.rules or prefer.HEADER in request.headers:
-                response = await faults(request, partial(inner, handler=handler, exchange=exchange))
-            else:  # the common case: no fault rule set, no Prefer header sent
-                response = await inner(request, handler, exchange)
-            status = response.status
-            return response
-        except web.HTTPException as exc:
-            status = exc.status
-            raise
-        finally:
-            duration = (perf_counter() - started) * 1000
-            if not request.path.startswith(ADMIN_PREFIX):
-                record(engine, stamp(), mask, request, exchange, response, status, duration)
-            elif access_log.isEnabledFor(logging.INFO):
-                access_log.info("- %s %s%s %d %.1fms", request.method, request.path, shown_query(request), status, duration)
+    def wrap(handler: HandlerT) -> HandlerT:
+        async def served(request: web.Request) -> web.StreamResponse:
+            started = perf_counter()
+            exchange = request[rk.EXCHANGE] = Exchange()
+            status = 500
+            response: web.StreamResponse | None = None
+            try:
+                if engine.faults.rules or prefer.HEADER in request.headers:
+                    response = await faults(request, partial(inner, handler=handler, exchange=exchange))
+                else:  # the common case: no fault rule set, no Prefer header sent
+                    response = await inner(request, handler, exchange)
+                status = response.status
+                return response
+            except web.HTTPException as exc:
+                status = exc.status
+                raise
+            finally:
+                duration = (perf_counter() - started) * 1000
+                if not request.path.startswith(ADMIN_PREFIX):
+                    record(engine, stamp(), mask, request, exchange, response, status, duration)
+                elif access_log.isEnabledFor(logging.INFO):
+                    access_log.info("- %s %s%s %d %.1fms", request.method, request.path, shown_query(request), status, duration)
 
-    return mock
+        return served
+
+    return wrap
+
+
+def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[HandlerT], HandlerT]) -> None:
+    """The last route: every method on every path no other route took. Left to aiohttp, such a
+    request would get its text 404 or 405 from outside every route, so outside the steps; here it
+    goes through them like any other (a JSON error, the admin shape under /__admin, a journal
+    entry), and a path that another route serves with other methods still answers 405."""
+    catch_all = router.add_resource("/{tail:.*}")
+
+    async def unmatched(request: web.Request) -> web.StreamResponse:
+        allowed: set[str] = set()
+        for resource in router.resources():
+            if resource is not catch_all:
+                found, methods = await resource.resolve(request)
+                if found is None:
+                    allowed |= methods
+        if allowed:
+            raise web.HTTPMethodNotAllowed(request.method, sorted(allowed))
+        raise web.HTTPNotFound()
+
+    catch_all.add_route("*", wrap(unmatched))
 
 
 def json_error(exc: web.HTTPException) -> web.Response:

@@ -5,7 +5,7 @@ calls them directly, so both ways of driving the server behave the same.
 """
 
 from mockserver.admin.control import Control
-from mockserver.admin.http import AdminError, admin_middleware
+from mockserver.admin.http import AdminError, admin_step
 from mockserver.admin.routes import setup_admin
 
-__all__ = ["AdminError", "Control", "admin_middleware", "setup_admin"]
+__all__ = ["AdminError", "Control", "admin_step", "setup_admin"]

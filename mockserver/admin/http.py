@@ -92,10 +92,11 @@ def _public(request: web.Request) -> bool:
     return request.method == "GET" and (path in PUBLIC or path.startswith(DASHBOARD + "/"))
 
 
-def admin_middleware(admin_token: str | None) -> Callable[..., Awaitable[web.StreamResponse]]:
+def admin_step(admin_token: str | None) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """The admin plane's step of the request steps (middlewares.py): the token, and the admin error
+    shape for everything that goes wrong under /__admin."""
     expected = (admin_token or "").encode()
 
-    @web.middleware
     async def admin(request: web.Request, handler: HandlerT) -> web.StreamResponse:
         if not (request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/")):
             return await handler(request)

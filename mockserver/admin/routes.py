@@ -30,7 +30,7 @@
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
@@ -43,7 +43,12 @@ from mockserver.spec.export import served_document
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def setup_admin(app: web.Application, control: Control) -> None:
+def setup_admin(app: web.Application, control: Control,
+                add_route: Callable[[str, str, Route], Any] | None = None) -> None:
+    """The admin routes, each added through `add_route` (the app wraps its handlers in the request
+    steps there; by default the router's own)."""
+    add_route = add_route or app.router.add_route
+
     async def health(request: web.Request) -> web.Response:
         health = control.health()
         return reply(health, 503 if health["status"] == "starting" else 200)  # 503 until --demo/--load is in place
@@ -167,5 +172,5 @@ def setup_admin(app: web.Application, control: Control) -> None:
     ]
     table += docs_routes() + dashboard_routes()  # /__admin/docs and the /__admin/ui dashboard
     for method, path, handler in table:
-        app.router.add_route(method, path, guard(method, path, handler))  # checked against /__admin/docs
+        add_route(method, path, guard(method, path, handler))  # checked against /__admin/docs
 
