@@ -58,6 +58,26 @@ def _check_parameter(param: Parameter, raw: str) -> Any:
     return value
 
 
+_UNSEEN = object()
+CHECKED_PATH_VALUES = 1024  # per operation; a client polling a few ids hits it on every request after the first
+
+
+def path_values(params: tuple[Parameter, ...], match_info: Any, seen: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """The path parameters, coerced and checked. A value once found valid is remembered (per
+    operation, bounded): the check is a pure function of the string, and polls repeat the same ids."""
+    values = {}
+    for p in params:
+        raw = match_info[p.name]
+        value = seen.get((p.name, raw), _UNSEEN)
+        if value is _UNSEEN:
+            value = _check_parameter(p, raw)  # raises for an invalid value, which is never remembered
+            if len(seen) >= CHECKED_PATH_VALUES:
+                seen.clear()
+            seen[(p.name, raw)] = value
+        values[p.name] = value
+    return values
+
+
 async def read_raw_body(request: web.Request, operation: Operation, limit: int) -> bytes | None:
     """The body bytes, read before anything else so the rest of the request runs without awaiting.
     A body that has arrived whole (the parser saw its end: nearly every JSON body) is taken from
@@ -118,6 +138,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
     query_params = operation.query_parameters
     reads_body = operation.body_schema is not None
     limit = vendor.settings.max_body_bytes  # what aiohttp's own read() enforces (client_max_size)
+    seen: dict[tuple[str, str], Any] = {}
 
     async def endpoint(request: web.Request) -> web.Response:
         try:
@@ -143,7 +164,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         try:
             tenant = vendor.authenticate(request)
             exchange.tenant_key = tenant.key
-            path = {p.name: _check_parameter(p, request.match_info[p.name]) for p in path_params} if path_params else {}
+            path = path_values(path_params, request.match_info, seen) if path_params else {}
             query: dict[str, Any] = {}
             for p in query_params:
                 if p.name in request.query:
