@@ -52,6 +52,9 @@ class VendorState:
 TenantInit = Callable[[TenantState], None]
 
 
+_ATOMIC = (int, str, float, bool, type(None))  # an id sequence's value: kept as it is, nothing to copy
+
+
 class Store:
     def __init__(self) -> None:
         self._vendors: dict[str, VendorState] = {}
@@ -77,7 +80,7 @@ class Store:
         if undo is None or (key := (id(collection), record_id)) in undo:
             return
         prior = collection.get(record_id, _ABSENT)
-        undo[key] = (collection, record_id, prior if prior is _ABSENT else copy.deepcopy(prior))
+        undo[key] = (collection, record_id, prior if prior is _ABSENT or type(prior) in _ATOMIC else copy.deepcopy(prior))
 
     def commit(self) -> None:
         self._undo = None
