@@ -116,10 +116,15 @@ def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[HandlerT], HandlerT
     entry), and a path that another route serves with other methods still answers 405."""
     catch_all = router.add_resource("/{tail:.*}")
 
+    others: list[tuple[str, web.AbstractResource]] = []  # each route's literal start, filled on first use
+
     async def unmatched(request: web.Request) -> web.StreamResponse:
+        if not others:
+            others.extend((r.canonical.split("{", 1)[0], r) for r in router.resources() if r is not catch_all)
         allowed: set[str] = set()
-        for resource in router.resources():
-            if resource is not catch_all:
+        path = request.path
+        for start, resource in others:
+            if path.startswith(start):  # only a route that starts like the path can serve it
                 found, methods = await resource.resolve(request)
                 if found is None:
                     allowed |= methods

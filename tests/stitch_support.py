@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 # Seed 000: POST /v3/destinations (Redshift), values as the docs send them (numbers, booleans).
@@ -32,6 +33,13 @@ SEED_V4_CREATE: dict[str, Any] = {
         "username": "[USERNAME]",
     },
 }
+
+
+def postgres(**overrides: str) -> dict[str, Any]:
+    """The seed's create body (a fresh copy), with properties overridden."""
+    body = copy.deepcopy(SEED_V4_CREATE)
+    body["properties"].update(overrides)
+    return body
 
 # Seed 003: PUT /v3/destinations/{id} (PostgreSQL), full connection object.
 SEED_V3_UPDATE: dict[str, Any] = {

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-from stitch_support import SEED_V4_CREATE
+from stitch_support import postgres
 
 from mockserver.engine.journal import fingerprint
 
-
-def postgres(**overrides: str) -> dict:
-    body = copy.deepcopy(SEED_V4_CREATE)
-    body["properties"].update(overrides)
-    return body
 
 
 async def check_of(mock, token: str, destination_id: int) -> dict:

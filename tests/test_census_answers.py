@@ -13,7 +13,7 @@ from census_support import BASE, BRAZE, OTHER, TOKEN, connection, create
 from census_sync_support import run_of, trigger, workspace
 from mockserver.app_keys import VENDORS
 from mockserver.vendors.census import serializers
-from mockserver.vendors.census.answers import EncodedAnswers
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.pagination import page_of
 
 

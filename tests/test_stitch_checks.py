@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
-from stitch_support import SEED_V4_CREATE, provided
+from stitch_support import postgres, provided
 
 TOKEN = "ac_checks"
 
-
-def postgres(**overrides: str) -> dict:
-    body = copy.deepcopy(SEED_V4_CREATE)
-    body["properties"].update(overrides)
-    return body
 
 
 async def test_incomplete_form_stays_at_form_step_and_runs_no_check(mock):

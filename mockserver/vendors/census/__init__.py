@@ -23,7 +23,7 @@ from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
 from mockserver.vendors.census import errors, serializers, sync_serializers, workspace
-from mockserver.vendors.census.answers import EncodedAnswers
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers

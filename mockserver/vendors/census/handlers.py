@@ -8,7 +8,7 @@ from yarl import URL
 
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.census import serializers, workspace
-from mockserver.vendors.census.answers import EncodedAnswers
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.links import ConnectLinks
 from mockserver.vendors.census.models import CensusModel
 from mockserver.vendors.census.pagination import page_of

@@ -7,7 +7,7 @@ from typing import Any
 from mockserver.engine.store import TenantState
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.census import sync_serializers as show
-from mockserver.vendors.census.answers import EncodedAnswers
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.pagination import page_of
 from mockserver.vendors.census.sources import Sources
 from mockserver.vendors.census.sqlmodels import Models

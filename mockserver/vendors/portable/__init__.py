@@ -14,11 +14,17 @@ from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, Vendor, bearer_token, mask_secrets
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable import errors, serializers
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.catalogue import Catalogue
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.flows import Flows
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.handlers import flow_handlers, spec_handlers, spec_record_handlers
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.models import DESTINATION, SOURCE, SpecRecords
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.runs import FlowRuns
 
 
@@ -43,7 +49,7 @@ class PortableVendor(Vendor):
             **spec_record_handlers(self.sources, serializers.source, "Sources"),
             **spec_handlers(source_specs, self.sources, "SourceSpecs"),
             "listConnectors": spec_handlers(source_specs, self.sources, "SourceSpecs")["listSourceSpecs"],
-            **flow_handlers(self.flows, self.runs),
+            **flow_handlers(self.flows, self.runs, EncodedAnswers(engine.store)),
         }
         secret = destination_specs.secret_names | source_specs.secret_names
         self._secret_names = {name: True for name in secret}

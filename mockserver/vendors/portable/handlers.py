@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.portable import serializers
 from mockserver.vendors.portable.catalogue import Catalogue, Spec
@@ -78,7 +79,7 @@ def spec_handlers(catalogue: Catalogue, model: SpecRecords, plural: str) -> dict
     return {f"list{plural}": listing, f"get{plural[:-1]}": get}
 
 
-def flow_handlers(flows: Flows, runs: FlowRuns) -> dict[str, Handler]:
+def flow_handlers(flows: Flows, runs: FlowRuns, answers: EncodedAnswers) -> dict[str, Handler]:
     def create(ctx: RequestContext) -> Reply:
         return Reply(201, {"data": serializers.flow(flows.create(ctx.tenant, ctx.body))})
 
@@ -107,8 +108,11 @@ def flow_handlers(flows: Flows, runs: FlowRuns) -> dict[str, Handler]:
         return Reply(200, {"data": [serializers.run_attempt(a) for a in page(history, ctx.query)]})
 
     def status(ctx: RequestContext) -> Reply:
-        flows.get(ctx.tenant, ctx.path["id"])
-        return Reply(200, serializers.flow_status(ctx.path["id"], runs.latest(ctx.tenant, ctx.path["id"])))
+        """Polled by every orchestrator while a run goes on: kept encoded until the store changes."""
+        flow_id = ctx.path["id"]
+        flows.get(ctx.tenant, flow_id)
+        return answers.reply(("getFlowStatus", ctx.tenant.key, flow_id),
+                             lambda: serializers.flow_status(flow_id, runs.latest(ctx.tenant, flow_id)))
 
     def cancel(ctx: RequestContext) -> Reply:
         runs.cancel(ctx.tenant, ctx.path["id"])

@@ -18,6 +18,7 @@ from mockserver.vendors.base import MASK, Reply, Vendor, bearer_token, mask_secr
 from mockserver.vendors.stitch import checks, errors, serializers, source_serializers
 from mockserver.vendors.stitch.catalogue import Catalogue
 from mockserver.vendors.stitch.connect import ConnectModel
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.stitch.handlers import build_handlers
 from mockserver.vendors.stitch.source_handlers import build_source_handlers
 from mockserver.vendors.stitch.models import StitchModel
@@ -36,7 +37,8 @@ class StitchVendor(Vendor):
         self.catalogue = Catalogue.load(fixtures_dir() / "stitch" / "destination-types.json")
         self.model = StitchModel(engine, self.catalogue, settings.stitch_destination_limit)
         self.connect = ConnectModel(engine, fixtures_dir() / "stitch" / "source-types.yaml", self.model.records)
-        self.handlers = {**build_handlers(self.model, self.connect.mapped_destination), **build_source_handlers(self.connect)}
+        answers = EncodedAnswers(engine.store)  # polled answers, kept encoded while the store does not change
+        self.handlers = {**build_handlers(self.model, self.connect.mapped_destination, answers), **build_source_handlers(self.connect)}
         forms = [t.properties for t in self.catalogue.ordered] + [t.properties for t in self.connect.types.ordered]
         self._credential_names = {p.name: True for props in forms for p in props if p.is_credential}
 

@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 from mockserver.engine.errors import Invalid, NotFound
 from mockserver.engine.store import TenantState
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.stitch import serializers
 from mockserver.vendors.stitch.models import StitchModel
@@ -18,7 +19,7 @@ LIST_PARAMS = ("source_id", "destination_id")
 MappedDestination = Callable[[TenantState, int], "int | None"]
 
 
-def build_handlers(model: StitchModel, mapped_destination: MappedDestination) -> dict[str, Handler]:
+def build_handlers(model: StitchModel, mapped_destination: MappedDestination, answers: EncodedAnswers) -> dict[str, Handler]:
     def v4(ctx: RequestContext, record: dict[str, Any]) -> dict[str, Any]:
         return serializers.destination_v4(record, model.dtype_of(record), ctx.tenant.attrs["stitch_client_id"])
 
@@ -41,13 +42,18 @@ def build_handlers(model: StitchModel, mapped_destination: MappedDestination) ->
     def list_v4(ctx: RequestContext) -> Reply:
         if any(key not in LIST_PARAMS for key in ctx.request.query):
             raise Invalid("GET may only include the params: source_id and/or destination_id", code="params")
-        records = model.destinations(ctx.tenant)
-        if "destination_id" in ctx.query:
-            records = [r for r in records if r["id"] == int(ctx.query["destination_id"])]
-        if "source_id" in ctx.query:
-            mapped = mapped_destination(ctx.tenant, int(ctx.query["source_id"]))
-            records = [r for r in records if r["id"] == mapped]
-        return Reply(200, [v4(ctx, r) for r in records])
+
+        def render() -> list[dict[str, Any]]:
+            records = model.destinations(ctx.tenant)
+            if "destination_id" in ctx.query:
+                records = [r for r in records if r["id"] == int(ctx.query["destination_id"])]
+            if "source_id" in ctx.query:
+                mapped = mapped_destination(ctx.tenant, int(ctx.query["source_id"]))
+                records = [r for r in records if r["id"] == mapped]
+            return [v4(ctx, r) for r in records]
+
+        # Polled by clients waiting on a check: kept encoded until the store changes.
+        return answers.reply(("list-destinations-v4", ctx.tenant.key, tuple(sorted(ctx.query.items()))), render)
 
     def update_v4(ctx: RequestContext) -> Reply:
         body = ctx.body

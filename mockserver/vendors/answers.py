@@ -1,9 +1,12 @@
-"""Encoded answers kept while the store does not change: the answers clients poll (a page of
-destinations, a sync run) are rendered and encoded once, then sent as the same bytes until anything
-in the store changes.
+"""Encoded answers kept while the store does not change: the answers clients poll (Census's page of
+destinations and its sync runs, Stitch's destination list, Portable's flow status) are rendered and
+encoded once, then sent as the same bytes until anything in the store changes. Every vendor keeps
+its own, and a handler opts in per answer (`reply(key, render)`).
 
-Why: a page of 100 destinations is 766 KB, and rendering and encoding it cost about three times what
-sending it does; a poller asks for the same page over and over while nothing changes.
+Why: rendering and encoding such an answer costs as much as everything else in the request, or (a
+766 KB page of 100 Census destinations) three times what sending it does; an orchestrator polls the
+same answer over and over while nothing changes. Only an answer that depends on the store and its
+key alone may be kept: one that reads the clock (a schedule's next run) is rendered every time.
 
 Never stale: every record changes through the engine's resources, which move the store's
 `generation` before each change (lifecycle steps and rollbacks too), and the whole cache is dropped
