@@ -1,12 +1,13 @@
 """The answers orchestrators poll are kept encoded while the store does not change (vendors/answers.py):
-Stitch's destination list and Portable's flow status, like Census's (tests/test_census_answers.py).
+Stitch's destination list and source, and Portable's flow status, like Census's
+(tests/test_census_answers.py).
 Each test polls, changes something (a request, the clock, a refused request) and polls again: the
 next answer shows the change at once, and a refused change leaves it byte for byte as it was."""
 
 from __future__ import annotations
 
 from portable_support import advance, make_flow, status
-from stitch_support import postgres
+from stitch_support import RECURLY_CREATE, card_step, postgres, select
 
 STITCH = "ac_polled"
 OTHER = "ac_polled_other"
@@ -49,3 +50,19 @@ async def test_a_portable_flow_status_follows_its_run_step_by_step(make_mock):
     await advance(mock, 8)
     done = await status(mock, flow["id"])
     assert (done["lifecycle"], done["disposition"]) == ("NOT_RUNNING", "SUCCEEDED")
+
+
+async def test_a_polled_stitch_source_follows_its_check_and_its_schedule_follows_the_clock(mock):
+    created = (await mock.post("/v4/sources", RECURLY_CREATE, token=STITCH)).body
+    path = f"/v4/sources/{created['id']}"
+    first = await mock.get(path, token=STITCH)
+    assert card_step(first.body) == (2, "discover_schema")
+    assert (await mock.get(path, token=STITCH)).text == first.text  # nothing changed: the same bytes
+    mock.advance(2)  # the check ends on the clock
+    assert card_step((await mock.get(path, token=STITCH)).body) == (3, "field_selection")
+    assert (await mock.put(f"{path}/streams/metadata", select("accounts"), token=STITCH)).status == 200
+    configured = (await mock.get(path, token=STITCH)).body
+    assert card_step(configured) == (4, "fully_configured")
+    assert configured["schedule"]["next_fire_time"] == "2026-01-01T10:00:00Z"
+    mock.advance(3600)  # nothing in the store changes, but the next run named is now past
+    assert (await mock.get(path, token=STITCH)).body["schedule"]["next_fire_time"] == "2026-01-01T11:00:00Z"

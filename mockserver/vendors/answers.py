@@ -6,7 +6,9 @@ its own, and a handler opts in per answer (`reply(key, render)`).
 Why: rendering and encoding such an answer costs as much as everything else in the request, or (a
 766 KB page of 100 Census destinations) three times what sending it does; an orchestrator polls the
 same answer over and over while nothing changes. Only an answer that depends on the store and its
-key alone may be kept: one that reads the clock (a schedule's next run) is rendered every time.
+key alone may be kept, or one that also reads the clock but says until when it holds (`until`: a
+Stitch source's schedule names its next run, and the answer is rendered again once that instant
+has come).
 
 Never stale: every record changes through the engine's resources, which move the store's
 `generation` before each change (lifecycle steps and rollbacks too), and the whole cache is dropped
@@ -17,6 +19,7 @@ oldest dropped first; an answer bigger than the budget is sent and not kept.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Callable, Hashable
 
 from mockserver import jsonio
@@ -28,34 +31,51 @@ MAX_BYTES = 8 * 1024 * 1024
 JSON_HEADERS = {"Content-Type": "application/json"}  # what the dispatcher sets on a JSON body
 
 
+Until = Callable[[Any], "datetime | None"]  # the instant a rendered answer stops holding (None: never)
+
+
 class EncodedAnswers:
-    def __init__(self, store: Store, max_answers: int = MAX_ANSWERS, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, store: Store, max_answers: int = MAX_ANSWERS, max_bytes: int = MAX_BYTES,
+                 now: Callable[[], datetime] | None = None) -> None:
         self._store = store
+        self._now = now  # the engine's clock, for answers kept `until` an instant
         self._max_answers, self._max_bytes = max_answers, max_bytes
         self._generation = -1
-        self._kept: dict[Hashable, bytes] = {}
+        self._kept: dict[Hashable, tuple[bytes, datetime | None]] = {}
         self._bytes = 0
 
-    def reply(self, key: Hashable, render: Callable[[], Any], status: int = 200) -> Reply:
+    def reply(self, key: Hashable, render: Callable[[], Any], status: int = 200, until: Until | None = None) -> Reply:
         """The answer `render()` gives, encoded as the dispatcher would encode it; `render` must not
-        change anything and must depend on nothing but the store and `key`."""
+        change anything and must depend on nothing but the store and `key`, and the clock only up to
+        the instant `until(answer)` names (the answer is rendered again from then on)."""
         generation = self._store.generation
         if generation != self._generation:
             self._kept.clear()
             self._bytes, self._generation = 0, generation
-        body = self._kept.get(key)
-        if body is None:
-            body = jsonio.dumps(render())
+        kept = self._kept.get(key)
+        if kept is None or (kept[1] is not None and self._clock() >= kept[1]):
+            value = render()
+            body = jsonio.dumps(value)
             if self._store.generation == generation:  # a render that changed something is not kept
-                self._keep(key, body)
+                self._keep(key, body, until(value) if until is not None else None)
+        else:
+            body = kept[0]
         return Reply(status, body, dict(JSON_HEADERS))
 
-    def _keep(self, key: Hashable, body: bytes) -> None:
+    def _clock(self) -> datetime:
+        if self._now is None:
+            raise RuntimeError("an answer kept `until` an instant needs the clock (EncodedAnswers(now=...))")
+        return self._now()
+
+    def _keep(self, key: Hashable, body: bytes, until: datetime | None) -> None:
         if len(body) > self._max_bytes:
             return
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[0])
         while self._kept and (len(self._kept) >= self._max_answers or self._bytes + len(body) > self._max_bytes):
-            self._bytes -= len(self._kept.pop(next(iter(self._kept))))
-        self._kept[key] = body
+            self._bytes -= len(self._kept.pop(next(iter(self._kept)))[0])
+        self._kept[key] = (body, until)
         self._bytes += len(body)
 
     def __len__(self) -> int:

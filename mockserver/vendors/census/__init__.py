@@ -64,7 +64,7 @@ class CensusVendor(Vendor):
         self.syncs = Syncs(engine, self.sources, self.models, self.model)
         self.runs = SyncRuns(engine, self.syncs)
         self.views = Views(self.sources, self.models, self.syncs, self.runs)
-        self.answers = EncodedAnswers(engine.store)  # the polled answers, kept while the store does not change
+        self.answers = EncodedAnswers(engine.store, now=engine.clock.now)  # the polled answers, kept while the store does not change
         self.handlers = {
             **build_handlers(self.model, self.links, self.answers),
             **build_sync_handlers(self.sources, self.models, self.syncs, self.runs, self.answers),

@@ -49,7 +49,7 @@ class PortableVendor(Vendor):
             **spec_record_handlers(self.sources, serializers.source, "Sources"),
             **spec_handlers(source_specs, self.sources, "SourceSpecs"),
             "listConnectors": spec_handlers(source_specs, self.sources, "SourceSpecs")["listSourceSpecs"],
-            **flow_handlers(self.flows, self.runs, EncodedAnswers(engine.store)),
+            **flow_handlers(self.flows, self.runs, EncodedAnswers(engine.store, now=engine.clock.now)),
         }
         secret = destination_specs.secret_names | source_specs.secret_names
         self._secret_names = {name: True for name in secret}

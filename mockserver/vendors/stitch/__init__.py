@@ -37,8 +37,8 @@ class StitchVendor(Vendor):
         self.catalogue = Catalogue.load(fixtures_dir() / "stitch" / "destination-types.json")
         self.model = StitchModel(engine, self.catalogue, settings.stitch_destination_limit)
         self.connect = ConnectModel(engine, fixtures_dir() / "stitch" / "source-types.yaml", self.model.records)
-        answers = EncodedAnswers(engine.store)  # polled answers, kept encoded while the store does not change
-        self.handlers = {**build_handlers(self.model, self.connect.mapped_destination, answers), **build_source_handlers(self.connect)}
+        answers = EncodedAnswers(engine.store, now=engine.clock.now)  # polled answers, kept encoded while the store does not change
+        self.handlers = {**build_handlers(self.model, self.connect.mapped_destination, answers), **build_source_handlers(self.connect, answers)}
         forms = [t.properties for t in self.catalogue.ordered] + [t.properties for t in self.connect.types.ordered]
         self._credential_names = {p.name: True for props in forms for p in props if p.is_credential}
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from mockserver.engine.errors import NotFound, Unauthorized
+from mockserver.engine.clock import parse_iso
+from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.stitch import source_serializers as out
 from mockserver.vendors.stitch.connect import ConnectModel
@@ -14,7 +17,14 @@ LOG_PATH = "/v4/extraction-logs/"
 LOG_TOKEN = "x-amz-security-token"
 
 
-def build_source_handlers(model: ConnectModel) -> dict[str, Handler]:
+def next_run(answer: dict[str, Any]) -> datetime | None:
+    """When a source's answer stops holding on the clock alone: its schedule's next run."""
+    schedule = answer.get("schedule")
+    fire = schedule.get("next_fire_time") if schedule else None
+    return parse_iso(fire) if fire else None
+
+
+def build_source_handlers(model: ConnectModel, answers: EncodedAnswers) -> dict[str, Handler]:
     sources, streams, jobs = model.sources, model.streams, model.jobs
 
     def num(ctx: RequestContext, name: str) -> int:
@@ -55,7 +65,11 @@ def build_source_handlers(model: ConnectModel) -> dict[str, Handler]:
         return Reply(200, [source(ctx, r) for r in sources.list(ctx.tenant)])
 
     def get_source(ctx: RequestContext) -> Reply:
-        return Reply(200, source(ctx, sources.get(ctx.tenant, num(ctx, "source_id"))))
+        """Polled while a source's check runs: kept encoded until the store changes or the clock
+        reaches the next run its schedule names."""
+        source_id = num(ctx, "source_id")
+        record = sources.get(ctx.tenant, source_id)
+        return answers.reply(("get-source", ctx.tenant.key, source_id), lambda: source(ctx, record), until=next_run)
 
     def update(ctx: RequestContext) -> Reply:
         return Reply(200, source(ctx, sources.update(ctx.tenant, num(ctx, "source_id"), ctx.body)))
