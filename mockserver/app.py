@@ -75,13 +75,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
     latency = Latency()
     # No aiohttp middleware: every route's handler is wrapped in the request steps (journal and log >
-    # faults and Prefer > change tracking and JSON errors > admin) as it is added, and a last route
+    # faults and Prefer > JSON errors > admin) as it is added, and a last route
     # takes what no other does (see middlewares.py).
     wrap = request_steps(engine, mask, fault_step(engine, registry, vendors, latency), admin_step(settings.admin_token))
     app = web.Application(client_max_size=settings.max_body_bytes)
 
-    def add_route(method: str, path: str, handler: Any) -> None:
-        app.router.add_route(method, path, wrap(handler))
+    def add_route(method: str, path: str, handler: Any, operation: bool = False) -> None:
+        app.router.add_route(method, path, wrap(handler, operation=operation))
 
     app[ENGINE] = engine
     app[SETTINGS] = settings
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     for vendor in vendors.values():
         # Literal paths before parameterised ones of the same shape, so `/x/types` never reads as `/x/{id}`.
         for op in sorted(vendor.spec.operations, key=lambda o: (o.path.count("{"), o.path)):
-            add_route(op.method, op.path, make_endpoint(vendor, op))
+            add_route(op.method, op.path, make_endpoint(vendor, op), operation=True)
         not_found = make_not_found(vendor)
         for prefix in vendor.spec.prefixes:
             add_route("*", prefix, not_found)

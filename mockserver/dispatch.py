@@ -27,6 +27,7 @@ log = logging.getLogger("mockserver")
 
 JSON_TYPE = "application/json"
 BODY_METHODS = ("POST", "PUT", "PATCH")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # requests that never change state
 
 
 # Only plain ASCII spellings convert: Python's int() and float() would also take `1_000`, `+12`,
@@ -187,6 +188,8 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
             reject(request, "internal: an error in the mock itself (its traceback is in the server log)")
             reply = vendor.render_error(DomainError("internal error", code="internal"), operation)
             store.rollback()
+        if request.method not in SAFE_METHODS and reply.status < 400:
+            engine.touch()  # state may have changed: persistence saves soon after
         return json_response(reply)
 
     return endpoint

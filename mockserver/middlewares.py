@@ -1,6 +1,6 @@
 """Cross-cutting request handling, wrapped around every route's handler: the journal and the
-one-line access log, fault rules and `Prefer` steering, state-change tracking, JSON 404s, and the
-admin plane's token and error shape.
+one-line access log, fault rules and `Prefer` steering, JSON 404s, and the admin plane's token and
+error shape. (A vendor operation marks the engine changed itself, after a write: dispatch.py.)
 
 Each of these was once its own aiohttp middleware; every layer is a coroutine and a call per
 request, and any aiohttp middleware at all adds one more of aiohttp's own (which sets the request's
@@ -8,7 +8,7 @@ current app) and a cache lookup per request. So they are steps of one function (
 in the same order as before, and `wrap` puts them around each route's handler when the route is
 added; `add_unmatched` adds the route that takes what no other route does:
 
-    journal and log > faults and Prefer > change tracking and JSON errors > admin > the route
+    journal and log > faults and Prefer > JSON errors > admin > the route
 
 The journal step records every request (vendor and admin alike) once the answer is known, so the
 journal and the log see the final status, including answers produced by the later steps. It also
@@ -23,7 +23,7 @@ import logging
 import time
 from functools import lru_cache, partial
 from time import perf_counter
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Protocol
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -33,7 +33,6 @@ from mockserver.request_keys import Exchange
 from mockserver.admin.http import ADMIN_PREFIX
 from mockserver.engine import Engine
 from mockserver.engine.journal import JournalEntry, Row, fingerprint, masked
-from mockserver.persistence import SAFE_METHODS, changed_by
 from mockserver.rejections import HEADER as REJECTION_HEADER, header_value, redact, request_secrets
 from mockserver.vendors.base import MASK, is_secret_name, mask_secrets
 
@@ -60,14 +59,21 @@ def shown_query(request: web.Request) -> str:
     return "?" + urlencode(pairs, safe="*/:,")
 
 
-def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> Callable[[HandlerT], HandlerT]:
+class Wrap(Protocol):
+    """What `request_steps` gives: put the steps around one route's handler."""
+
+    def __call__(self, handler: HandlerT, *, operation: bool = False) -> HandlerT: ...
+
+
+def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> Wrap:
     """`wrap(handler)`: the handler with every step around it. `faults` is fault_injection's step,
     `admin` the admin plane's (both are called as functions here, not as aiohttp layers)."""
     # The journal's clock: a real clock's instant is time.time() itself (a C call, no Python frame).
     stamp: Callable[[], float] = engine.clock.timestamp if engine.clock.virtual else time.time
 
-    async def inner(request: web.Request, handler: HandlerT, exchange: Exchange) -> web.StreamResponse:
-        """What sits under the fault step: admin (its own paths only), JSON errors, change tracking."""
+    async def inner(request: web.Request, handler: HandlerT) -> web.StreamResponse:
+        """What sits under the fault step on every route but the vendors' operations: admin (its own
+        paths only) and JSON errors."""
         try:
             if request.path.startswith(ADMIN_PREFIX):
                 response = await admin(request, handler)
@@ -77,11 +83,14 @@ def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> C
             if exc.status < 400:
                 raise
             response = json_error(exc)
-        if request.method not in SAFE_METHODS and changed_by(request.method, response.status, exchange.vendor):
-            engine.touch()
         return response
 
-    def wrap(handler: HandlerT) -> HandlerT:
+    def wrap(handler: HandlerT, *, operation: bool = False) -> HandlerT:
+        """`operation`: the handler is a vendor operation's endpoint (dispatch.py), which answers every
+        failure itself in the vendor's shape and marks the engine changed after a write; it is
+        called with nothing between it and the steps above."""
+        guarded = handler if operation else partial(inner, handler=handler)
+
         async def served(request: web.Request) -> web.StreamResponse:
             started = perf_counter()
             exchange = request[rk.EXCHANGE] = Exchange()
@@ -89,9 +98,9 @@ def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> C
             response: web.StreamResponse | None = None
             try:
                 if engine.faults.rules or prefer.HEADER in request.headers:
-                    response = await faults(request, partial(inner, handler=handler, exchange=exchange))
+                    response = await faults(request, guarded)
                 else:  # the common case: no fault rule set, no Prefer header sent
-                    response = await inner(request, handler, exchange)
+                    response = await guarded(request)
                 status = response.status
                 return response
             except web.HTTPException as exc:
@@ -109,7 +118,7 @@ def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> C
     return wrap
 
 
-def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[HandlerT], HandlerT]) -> None:
+def add_unmatched(router: web.UrlDispatcher, wrap: Wrap) -> None:
     """The last route: every method on every path no other route took. Left to aiohttp, such a
     request would get its text 404 or 405 from outside every route, so outside the steps; here it
     goes through them like any other (a JSON error, the admin shape under /__admin, a journal

@@ -35,7 +35,6 @@ from mockserver.vendors.base import Vendor
 
 log = logging.getLogger("mockserver.persistence")
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MIN_POLL = 0.005  # seconds between looks at the change counter when the write delay is 0
 HandlerT = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -221,9 +220,3 @@ def load_ctx(engine: Engine, path: str, vendors: Mapping[str, Vendor], started: 
         yield
 
     return ctx
-
-
-def changed_by(method: str, status: int, vendor: str | None) -> bool:
-    """Whether a request may have changed state: a vendor request that may write (not GET), answered < 400.
-    The request middleware asks this after each answer and marks the engine changed (`engine.touch`)."""
-    return method not in SAFE_METHODS and 0 < status < 400 and bool(vendor)
