@@ -8,7 +8,9 @@ this build does not serve yet (its setup meets a 404) is skipped with a "not ser
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -120,8 +122,13 @@ STITCH_POLL_TOKEN = "bench-stitch-poll"
 STITCH_SOURCE = {"type": "platform.hubspot", "display_name": "Bench HubSpot", "properties": {"start_date": "2026-01-01T00:00:00Z"}}
 
 
+_SOURCE_NUMBERS = itertools.count(1)
+
+
 def _stitch_source(server: Server) -> int:
-    created = must(server, "POST", "/v4/sources", dict([bearer(STITCH_POLL_TOKEN)]), STITCH_SOURCE, 200, "stitch source")
+    """A new source each call: Stitch refuses a second source whose name derives to the same one."""
+    body = dict(STITCH_SOURCE, display_name=f"{STITCH_SOURCE['display_name']} {next(_SOURCE_NUMBERS)}")
+    created = must(server, "POST", "/v4/sources", dict([bearer(STITCH_POLL_TOKEN)]), body, 200, "stitch source")
     return int(created["id"])
 
 
@@ -313,7 +320,22 @@ def triggers() -> list[Scenario]:
         return "run one flow again and again"
 
     def stitch(server: Server) -> str:
-        made["stitch"] = _stitch_source(server)
+        source = made["stitch"] = _stitch_source(server)
+        # A job starts only for a fully configured source: its check discovers the streams (on the
+        # clock: the memory run keeps the default delays), then one is selected, as a client's
+        # setup does. Waiting is bounded.
+        headers = dict([bearer(STITCH_POLL_TOKEN)])
+        streams: list[dict[str, Any]] = []
+        for _ in range(150):
+            streams = must(server, "GET", f"/v4/sources/{source}/streams", headers, None, 200, "stitch streams")
+            if streams:
+                break
+            time.sleep(0.1)
+        if not streams:
+            raise RuntimeError("stitch trigger setup: the source's check discovered no streams within 15 s")
+        chosen = {"streams": [{"tap_stream_id": streams[0]["tap_stream_id"],
+                               "metadata": [{"breadcrumb": [], "metadata": {"selected": True}}]}]}
+        must(server, "PUT", f"/v4/sources/{source}/streams/metadata", headers, chosen, 200, "stitch stream selection")
         return "start one source's replication job again and again"
 
     return [
