@@ -90,6 +90,7 @@ def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> W
         failure itself in the vendor's shape and marks the engine changed after a write; it is
         called with nothing between it and the steps above."""
         guarded = handler if operation else partial(inner, handler=handler)
+        direct: Any = handler if operation else None  # an endpoint takes the Exchange as it is made
 
         async def served(request: web.Request) -> web.StreamResponse:
             started = perf_counter()
@@ -99,7 +100,9 @@ def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> W
             try:
                 if engine.faults.rules or prefer.HEADER in request.headers:
                     response = await faults(request, guarded)
-                else:  # the common case: no fault rule set, no Prefer header sent
+                elif direct is not None:  # the common case: a vendor operation, no fault rule, no Prefer
+                    response = await direct(request, exchange)
+                else:
                     response = await guarded(request)
                 status = response.status
                 return response
@@ -108,7 +111,7 @@ def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> W
                 raise
             finally:
                 duration = (perf_counter() - started) * 1000
-                if not request.path.startswith(ADMIN_PREFIX):
+                if operation or not request.path.startswith(ADMIN_PREFIX):
                     record(engine, stamp(), mask, request, exchange, response, status, duration)
                 elif access_log.isEnabledFor(logging.INFO):
                     access_log.info("- %s %s%s %d %.1fms", request.method, request.path, shown_query(request), status, duration)
