@@ -33,7 +33,7 @@ from mockserver.request_keys import Exchange
 from mockserver.admin.http import ADMIN_PREFIX
 from mockserver.engine import Engine
 from mockserver.engine.journal import JournalEntry, Row, fingerprint, masked
-from mockserver.rejections import HEADER as REJECTION_HEADER, header_value, redact, request_secrets
+from mockserver.rejections import HEADER as REJECTION_HEADER, header_value, redact, reject, request_secrets
 from mockserver.vendors.base import MASK, is_secret_name, mask_secrets
 
 access_log = logging.getLogger("mockserver.access")
@@ -141,7 +141,9 @@ def add_unmatched(router: web.UrlDispatcher, wrap: Wrap) -> None:
                 if found is None:
                     allowed |= methods
         if allowed:
+            reject(request, f"method: {request.method} is not allowed on {request.path} (only {', '.join(sorted(allowed))})")
             raise web.HTTPMethodNotAllowed(request.method, sorted(allowed))
+        reject(request, f"not found: no route for {request.method} {request.path}")
         raise web.HTTPNotFound()
 
     catch_all.add_route("*", wrap(unmatched))

@@ -20,5 +20,7 @@ async def test_repeated_paths_keep_their_own_values_methods_and_merged_slashes(m
     for _ in range(2):  # Stitch's runs of slashes, merged before routing, each time
         for path in ("/v4//destinations", "/v4/destinations"):
             assert (await mock.get(path, token=STITCH)).status == 200
-    for _ in range(2):  # unknown paths stay unknown
-        assert (await mock.request("GET", "/nowhere/at/all", check=False)).status == 404
+    for _ in range(2):  # unknown paths stay unknown, and the answer says why
+        unknown = await mock.request("GET", "/nowhere/at/all", check=False)
+        assert (unknown.status, unknown.body) == (404, {"message": "Not Found"})
+        assert unknown.headers["X-Mock-Rejection"] == "not found: no route for GET /nowhere/at/all"
