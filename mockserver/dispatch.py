@@ -79,12 +79,11 @@ def path_values(params: tuple[Parameter, ...], match_info: Any, seen: dict[tuple
     return values
 
 
-async def read_raw_body(request: web.Request, operation: Operation, limit: int) -> bytes | None:
-    """The body bytes, read before anything else so the rest of the request runs without awaiting.
-    A body that has arrived whole (the parser saw its end: nearly every JSON body) is taken from
-    the buffer as it is; aiohttp's `read()` would loop over its chunks in coroutines and copy them."""
-    if operation.body_schema is None or request.method not in BODY_METHODS:
-        return None
+async def read_raw_body(request: web.Request, limit: int) -> bytes:
+    """The body bytes of an operation that takes one, read before anything else so the rest of the
+    request runs without awaiting. A body that has arrived whole (the parser saw its end: nearly
+    every JSON body) is taken from the buffer as it is; aiohttp's `read()` would loop over its
+    chunks in coroutines and copy them."""
     content = request.content
     if content.is_eof():
         raw = content.read_nowait(-1)
@@ -149,7 +148,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         raw = None
         if reads_body and request.method in BODY_METHODS:
             try:
-                raw = await read_raw_body(request, operation, limit)
+                raw = await read_raw_body(request, limit)
             except DomainError as error:
                 rejected(request, error)
                 return json_response(vendor.render_error(error, operation))

@@ -12,9 +12,12 @@ from yarl import URL
 from census_support import BASE, BRAZE, OTHER, TOKEN, connection, create
 from census_sync_support import run_of, trigger, workspace
 from mockserver.app_keys import VENDORS
+from mockserver.engine.clock import RealClock
 from mockserver.vendors.census import serializers
 from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.pagination import page_of
+
+mock_clock = RealClock().now  # the unit tests below keep nothing `until` an instant
 
 
 def plain(value: Any) -> str:
@@ -96,7 +99,7 @@ class FakeStore:
 
 def test_the_cache_is_bounded_in_answers_and_bytes_and_dropped_when_the_store_changes():
     store = FakeStore()
-    answers = EncodedAnswers(store, max_answers=3, max_bytes=100)  # type: ignore[arg-type]
+    answers = EncodedAnswers(store, now=mock_clock, max_answers=3, max_bytes=100)  # type: ignore[arg-type]
     for n in range(5):
         assert answers.reply(n, lambda n=n: {"n": n}).body == b'{"n":%d}' % n
     assert len(answers) == 3
@@ -114,7 +117,7 @@ def test_the_cache_is_bounded_in_answers_and_bytes_and_dropped_when_the_store_ch
 
 def test_an_answer_whose_rendering_changed_the_store_is_not_kept():
     store = FakeStore()
-    answers = EncodedAnswers(store)  # type: ignore[arg-type]
+    answers = EncodedAnswers(store, now=mock_clock)  # type: ignore[arg-type]
 
     def render() -> dict[str, int]:
         store.generation += 1

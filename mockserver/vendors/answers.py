@@ -35,8 +35,8 @@ Until = Callable[[Any], "datetime | None"]  # the instant a rendered answer stop
 
 
 class EncodedAnswers:
-    def __init__(self, store: Store, max_answers: int = MAX_ANSWERS, max_bytes: int = MAX_BYTES,
-                 now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, store: Store, now: Callable[[], datetime], max_answers: int = MAX_ANSWERS,
+                 max_bytes: int = MAX_BYTES) -> None:
         self._store = store
         self._now = now  # the engine's clock, for answers kept `until` an instant
         self._max_answers, self._max_bytes = max_answers, max_bytes
@@ -53,7 +53,7 @@ class EncodedAnswers:
             self._kept.clear()
             self._bytes, self._generation = 0, generation
         kept = self._kept.get(key)
-        if kept is None or (kept[1] is not None and self._clock() >= kept[1]):
+        if kept is None or (kept[1] is not None and self._now() >= kept[1]):
             value = render()
             body = jsonio.dumps(value)
             if self._store.generation == generation:  # a render that changed something is not kept
@@ -61,11 +61,6 @@ class EncodedAnswers:
         else:
             body = kept[0]
         return Reply(status, body, dict(JSON_HEADERS))
-
-    def _clock(self) -> datetime:
-        if self._now is None:
-            raise RuntimeError("an answer kept `until` an instant needs the clock (EncodedAnswers(now=...))")
-        return self._now()
 
     def _keep(self, key: Hashable, body: bytes, until: datetime | None) -> None:
         if len(body) > self._max_bytes:
