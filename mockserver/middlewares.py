@@ -46,6 +46,7 @@ _NO_MARKS: tuple[None, None] = (None, None)
 
 
 @lru_cache(maxsize=1024)  # the same few tokens call again and again
+@lru_cache(maxsize=1024)  # the same few tokens call again and again: one pair kept for each
 def token_marks(token: str) -> tuple[str | None, str | None]:
     """What the journal keeps of a credential: its fingerprint and the hint a person may see."""
     return fingerprint(token), masked(token)
@@ -172,10 +173,12 @@ def record(
         reason = redact(reason, request_secrets(request, exchange.body, body))
         if response is not None and not response.prepared and status >= 400:
             response.headers[REJECTION_HEADER] = header_value(reason)
+    if type(body) is dict or type(body) is list:
+        body = jsonio.dumps(body)  # kept as one object, not a tree of them (see JournalEntry)
     tenant, hint = token_marks(token) if token else _NO_MARKS
     row: Row = (
         moment, exchange.vendor, request.method, request.path,
-        mask_secrets(dict(request.query)) if request.query_string else {},  # `?api_key=` too
+        mask_secrets(dict(request.query)) if request.query_string else None,  # `?api_key=` too
         status, duration, exchange.operation, tenant, hint, body, exchange.fault, reason, exchange.prefer,
     )
     engine.journal.record(row)

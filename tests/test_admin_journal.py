@@ -166,6 +166,19 @@ async def test_journal_stays_bounded(make_mock):
     assert body["journal"] == {"size": 5, "kept": 5, "total": 40}
     assert len(mock.engine.journal) == 5
     assert [r["tenant"] for r in body["requests"]] == [fingerprint(f"tok-{i}") for i in range(35, 40)]
+    assert [r["id"] for r in body["requests"]] == [36, 37, 38, 39, 40]  # each request's own number, not its slot
+
+
+async def test_ids_after_a_clear_in_a_full_ring(make_mock):
+    mock = await make_mock(journal_size=3)
+    for i in range(5):
+        await mock.get("/v4/destinations", token=f"tok-{i}")
+    await mock.delete("/__admin/requests")
+    for i in range(2):
+        await mock.get("/v4/destinations", token=f"tok-after-{i}")
+    body = await listed(mock)
+    assert [(r["id"], r["tenant"]) for r in body["requests"]] == [(6, fingerprint("tok-after-0")), (7, fingerprint("tok-after-1"))]
+    assert (await listed(mock, after_id=6))["requests"][0]["id"] == 7
 
 
 async def test_journal_size_zero_keeps_nothing(make_mock):
@@ -184,6 +197,26 @@ async def test_journal_never_holds_tokens_or_credentials(mock):
     bodies = [r["request_body"] for r in (await listed(mock, method="POST"))["requests"]]
     assert bodies[0]["properties"]["password"] == "********"
     assert bodies[0]["properties"]["host"] == "[HOST_ADDRESS]"
+    held = repr(list(mock.engine.journal._rows))  # what the server keeps, not only what it shows
+    for secret in (SECRET_TOKEN, "hunter2-secret", "[PASSWORD]"):
+        assert secret not in held
+
+
+async def test_masking_remembers_field_names_within_a_bound(mock, monkeypatch):
+    """Each field name's verdict (secret or not) is remembered, but a client inventing names cannot
+    grow that memory without end; a name met after the bound is still judged."""
+    from mockserver.app_keys import VENDORS
+    from mockserver.vendors.base import SecretNames
+
+    monkeypatch.setattr(SecretNames, "LIMIT", 8)
+    names = mock.app[VENDORS]["portable"]._secret_names
+    seeded = len(names)
+    invented = {f"field_{i}": "plain" for i in range(20)} | {"late_api_token": "sekrit-late"}
+    answer = await mock.post("/v2/destinations", {"destinationSpec": "snowflake", "properties": invented}, token="tok-a")
+    assert answer.status == 400  # unknown properties, journaled all the same
+    kept = (await listed(mock))["requests"][0]["request_body"]["properties"]
+    assert kept["late_api_token"] == "********" and kept["field_19"] == "plain"
+    assert len(names) <= seeded + 8
 
 
 async def test_a_large_body_is_journaled_as_a_note(mock):

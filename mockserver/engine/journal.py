@@ -8,6 +8,7 @@ of it, so a test can still ask "what did this token do?" by fingerprinting its o
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -38,14 +39,17 @@ class JournalEntry:
     """One request as the journal keeps it: the raw pieces, rendered only when the journal is read.
 
     Recording runs on every request, reading rarely, so the journal keeps each request as one plain
-    tuple of raw pieces (the instant as seconds since the epoch, the duration unrounded) and makes an
-    entry from it only when it is read; `at` and `duration_ms` are formatted then. Secrets are never
-    among the pieces: the caller passes the token's fingerprint and hint, and a request body and query
-    already masked (masking stays eager, so nothing secret is ever held).
+    tuple of raw pieces (the instant as seconds since the epoch, the duration unrounded, a JSON body
+    already encoded, no query as None) and makes an entry from it only when it is read; `at`,
+    `duration_ms` and the body are worked out then. Few objects per kept request matter more than
+    they seem: each is freed when its row leaves the ring, a thousand requests later, from memory the
+    CPU no longer has at hand. Secrets are never among the pieces: the caller passes the token's
+    fingerprint and hint, and a request body and query already masked (masking stays eager, so
+    nothing secret is ever held).
     """
 
     __slots__ = ("id", "moment", "vendor", "method", "path", "query", "status", "duration", "operation_id",
-                 "tenant", "tenant_hint", "request_body", "fault", "reason", "prefer", "_at")
+                 "tenant", "tenant_hint", "_body", "fault", "reason", "prefer", "_at")
 
     def __init__(
         self,
@@ -54,13 +58,13 @@ class JournalEntry:
         vendor: str | None,
         method: str,
         path: str,
-        query: dict[str, str],
+        query: dict[str, str] | None,
         status: int,
         duration: float,
         operation_id: str | None,
         tenant: str | None,  # fingerprint of the credential
         tenant_hint: str | None,  # masked credential, for people
-        request_body: Any = None,
+        request_body: Any = None,  # a JSON value, or bytes: the JSON of a masked object or list
         fault: str | None = None,  # "latency", "status" or "drop" when a fault rule touched the request
         reason: str | None = None,  # why the request was refused (as in the X-Mock-Rejection header), credentials blanked
         prefer: str | None = None,  # the `Prefer` steering applied to it, e.g. "code=503"
@@ -70,13 +74,13 @@ class JournalEntry:
         self.vendor = vendor
         self.method = method
         self.path = path
-        self.query = query
+        self.query = query if query is not None else {}
         self.status = status
         self.duration = duration  # milliseconds, as measured
         self.operation_id = operation_id
         self.tenant = tenant
         self.tenant_hint = tenant_hint
-        self.request_body = request_body
+        self._body = request_body
         self.fault = fault
         self.reason = reason
         self.prefer = prefer
@@ -88,6 +92,12 @@ class JournalEntry:
         if self._at is None:
             self._at = iso_millis(datetime.fromtimestamp(self.moment, timezone.utc))
         return self._at
+
+    @property
+    def request_body(self) -> Any:
+        if isinstance(self._body, bytes):
+            self._body = json.loads(self._body)
+        return self._body
 
     @property
     def duration_ms(self) -> float:
@@ -118,26 +128,29 @@ class JournalEntry:
 
 # What `Journal.record` takes, in JournalEntry's order after its id: moment, vendor, method, path,
 # query, status, duration, operation_id, tenant, tenant_hint, request_body, fault, reason, prefer.
-Row = tuple[float, str | None, str, str, dict[str, str], int, float, str | None, str | None, str | None,
+Row = tuple[float, str | None, str, str, dict[str, str] | None, int, float, str | None, str | None, str | None,
             Any, str | None, str | None, str | None]
 
 
 class Journal:
     """The last `size` requests. Ids count every request recorded (1, 2, ...), kept or not, so `total`
-    is the newest id; a cleared journal goes on from there."""
+    is the newest id; a cleared journal goes on from there. The kept rows are always the newest ones,
+    so their ids are not stored: they run up to `total`."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._rows: deque[tuple[int, Row]] = deque(maxlen=max(0, size))
+        self._rows: deque[Row] = deque(maxlen=max(0, size))
         self.total = 0
 
     def record(self, row: Row) -> None:
         self.total += 1
         if self.size:
-            self._rows.append((self.total, row))
+            self._rows.append(row)
 
     def __iter__(self) -> Iterator[JournalEntry]:
-        return (JournalEntry(rid, *row) for rid, row in list(self._rows))
+        rows = list(self._rows)
+        first = self.total - len(rows) + 1
+        return (JournalEntry(first + i, *row) for i, row in enumerate(rows))
 
     def __len__(self) -> int:
         return len(self._rows)

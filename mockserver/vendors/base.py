@@ -144,29 +144,52 @@ SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key
 MASK = "********"
 
 
-@lru_cache(maxsize=4096)  # asked for every key of every journaled body; the names repeat
 @lru_cache(maxsize=4096)  # field names are a small vocabulary, asked about on every journaled body
 def is_secret_name(name: str) -> bool:
     lowered = name.lower()
     return any(word in lowered for word in SECRET_WORDS)
 
 
-_NO_NAMES: Mapping[str, bool] = {}
+class SecretNames(dict[str, bool]):
+    """Field name -> is its value a secret: a vendor's own secret names, seeded True, and any other
+    name decided by `is_secret_name` the first time it is asked about and remembered (bounded).
+
+    Masking asks about every key of every journaled body; as one dictionary, each answer after the
+    first is a single lookup in C rather than a vendor lookup plus a cached function call."""
+
+    LIMIT = 4096
+
+    def __init__(self, secret: Iterable[str] = ()) -> None:
+        super().__init__((name, True) for name in secret)
+        self._seeded = len(self)
+
+    def __missing__(self, name: str) -> bool:
+        secret = is_secret_name(name)
+        if len(self) >= self._seeded + self.LIMIT:  # a client inventing names cannot grow it without end
+            return secret
+        self[name] = secret
+        return secret
 
 
-def mask_secrets(value: Any, secret_names: Mapping[str, bool] | None = None) -> Any:
-    """A copy of a JSON value with every field that names a secret replaced by `********`."""
-    if isinstance(value, dict):
-        names = secret_names or _NO_NAMES
+GENERIC_SECRETS = SecretNames()
+
+
+def mask_secrets(value: Any, secret_names: SecretNames = GENERIC_SECRETS) -> Any:
+    """A copy of a JSON value with every field that names a secret replaced by `********`.
+
+    Only dicts and lists are walked (only they can hold a secret field); JSON decoding makes exactly
+    these types, so they are tested by `type`, not `isinstance`."""
+    kind = type(value)
+    if kind is dict:
         out = {}
         for key, item in value.items():
-            if (names.get(key, False) or is_secret_name(str(key))) and item not in (None, ""):
+            if secret_names[key] and item is not None and item != "":
                 out[key] = MASK
-            elif isinstance(item, (dict, list)):  # only containers can hold a secret field
+            elif type(item) is dict or type(item) is list:
                 out[key] = mask_secrets(item, secret_names)
             else:
                 out[key] = item
         return out
-    if isinstance(value, list):
-        return [mask_secrets(v, secret_names) if isinstance(v, (dict, list)) else v for v in value]
+    if kind is list:
+        return [mask_secrets(v, secret_names) if type(v) is dict or type(v) is list else v for v in value]
     return value

@@ -21,7 +21,7 @@ from mockserver.engine.store import TenantState
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
-from mockserver.vendors.base import Reply, Vendor, basic_credentials, bearer_token, mask_secrets
+from mockserver.vendors.base import Reply, SecretNames, Vendor, basic_credentials, bearer_token, mask_secrets
 from mockserver.vendors.census import errors, serializers, sync_serializers, workspace
 from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.catalogue import Catalogue
@@ -69,7 +69,7 @@ class CensusVendor(Vendor):
             **build_handlers(self.model, self.links, self.answers),
             **build_sync_handlers(self.sources, self.models, self.syncs, self.runs, self.answers),
         }
-        self._secret_ids = {name: True for name in self.catalogue.secret_ids | self.sources.types.secret_ids}
+        self._secret_ids = SecretNames(self.catalogue.secret_ids | self.sources.types.secret_ids)
         self._init_workspace = workspace.initialiser(engine)
         # Authorization header -> its workspace key, for headers that gave one: a pure function of the
         # header, asked again on every poll (parsing Bearer or Basic was most of Census's own time in one).

@@ -13,7 +13,7 @@ from mockserver.engine.store import TenantState
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
-from mockserver.vendors.base import Reply, Vendor, bearer_token, mask_secrets
+from mockserver.vendors.base import Reply, SecretNames, Vendor, bearer_token, mask_secrets
 from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable import errors, serializers
 from mockserver.vendors.answers import EncodedAnswers
@@ -52,7 +52,7 @@ class PortableVendor(Vendor):
             **flow_handlers(self.flows, self.runs, EncodedAnswers(engine.store, now=engine.clock.now)),
         }
         secret = destination_specs.secret_names | source_specs.secret_names
-        self._secret_names = {name: True for name in secret}
+        self._secret_names = SecretNames(secret)
         # Declared tenants' API access by store key: settings never change while serving, and every
         # call asks (before its tenant exists, and after for a tenant without its own `api_access`).
         self._declared_access = {
@@ -62,20 +62,21 @@ class PortableVendor(Vendor):
 
     def authenticate(self, request: web.Request) -> TenantState:
         token = bearer_token(request)
-        if not self.has_api_access(token):
+        tenant = self.engine.store.find_tenant(self.name, self.tenant_key(token))
+        if not self.has_api_access(token, tenant):
             raise Forbidden("plan without API access")
+        if tenant is not None and not self.settings.strict_auth:  # a known account: no second lookup
+            return tenant
         return self.tenant_for(token)
 
-    def has_api_access(self, token: str) -> bool:
-        """False for tokens declared on a plan without API access. Checked before the tenant exists,
-        so a refused call leaves no trace in the store."""
+    def has_api_access(self, token: str, tenant: TenantState | None) -> bool:
+        """False for tokens declared on a plan without API access (`tenant`: the token's, if it exists
+        yet). Checked before the tenant is created, so a refused call leaves no trace in the store."""
         if token in self.settings.portable_no_api_tokens:
             return False
-        key = self.tenant_key(token)
-        tenant = self.engine.store.find_tenant(self.name, key)
         if tenant is not None and "api_access" in tenant.attrs:
             return bool(tenant.attrs["api_access"])
-        return self._declared_access.get(key, True)
+        return self._declared_access.get(self.tenant_key(token), True)
 
     def render_error(self, error: DomainError, operation: Operation | None) -> Reply:
         return errors.render(error, operation)

@@ -14,7 +14,7 @@ from mockserver.engine.store import TenantState
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
-from mockserver.vendors.base import MASK, Reply, Vendor, bearer_token, mask_secrets
+from mockserver.vendors.base import MASK, Reply, SecretNames, Vendor, bearer_token, mask_secrets
 from mockserver.vendors.stitch import checks, errors, serializers, source_serializers
 from mockserver.vendors.stitch.catalogue import Catalogue
 from mockserver.vendors.stitch.connect import ConnectModel
@@ -40,7 +40,7 @@ class StitchVendor(Vendor):
         answers = EncodedAnswers(engine.store, now=engine.clock.now)  # polled answers, kept encoded while the store does not change
         self.handlers = {**build_handlers(self.model, self.connect.mapped_destination, answers), **build_source_handlers(self.connect, answers)}
         forms = [t.properties for t in self.catalogue.ordered] + [t.properties for t in self.connect.types.ordered]
-        self._credential_names = {p.name: True for props in forms for p in props if p.is_credential}
+        self._credential_names = SecretNames(p.name for props in forms for p in props if p.is_credential)
 
     def authenticate(self, request: web.Request) -> TenantState:
         if rk.exchange(request).operation in ANONYMOUS:
