@@ -69,3 +69,22 @@ async def test_a_full_reset_rewinds_the_virtual_clock(mock):
     await mock.post("/__admin/clock/advance", {"seconds": 60})
     await mock.post("/__admin/reset")
     assert (await mock.get("/__admin/clock")).body["now"] == "2026-01-01T09:00:00.000Z"
+
+
+async def test_timestamps_follow_the_clock_second_by_second(mock):
+    """Stitch and Portable's seconds-style timestamps are remembered per second (a bounded memo):
+    each record still carries its own second, across more seconds than the memo keeps, and back to
+    an instant seen before."""
+    seen = []
+    for step in range(300):
+        answer = await mock.post("/v2/destinations", {"destinationSpec": "postgres", "properties": {
+            "host": "db.example.com", "port": "5432", "database": "d", "schema": "s", "username": "u", "password": "p"}},
+            token="tok-a")
+        assert answer.status == 201, answer
+        seen.append(answer.body["data"]["createdAt"])
+        await mock.post("/__admin/clock/advance", {"seconds": 0.5 if step % 2 == 0 else 60.5})
+    expected = []
+    for step in range(300):
+        total = step // 2 * 61 + (step % 2) * 0.5
+        expected.append(f"2026-01-01T{9 + int(total) // 3600:02d}:{int(total) // 60 % 60:02d}:{int(total) % 60:02d}Z")
+    assert seen == expected
