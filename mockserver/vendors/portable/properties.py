@@ -85,36 +85,41 @@ def resolve(spec: Spec, given: dict[str, Any], current: dict[str, str]) -> dict[
     """The stored properties after merging `given` into `current`, sorted by name (as Go maps encode).
 
     Raises Invalid naming every problem (unknown names, values of the wrong type, required
-    properties left without a value); nothing is changed then.
+    properties left without a value); nothing is changed then. One pass over `given`: every create
+    and update of a destination or source comes this way.
     """
-    problems: list[str] = []
     values = dict(current)
-    wrong: set[str] = set()  # given with a value of the wrong type: reported as that, not as missing
     definitions = spec.definitions
-    unknown = [name for name in given if name not in definitions]
-    if unknown:
-        noun = "property" if len(unknown) == 1 else "properties"
-        problems.append(f'unknown {noun} {_quoted(unknown)} for {spec.kind} spec "{spec.name}"')
+    unknown: list[str] = []
+    mistyped: list[str] = []
+    wrong: set[str] = set()  # given with a value of the wrong type: reported as that, not as missing
     for name, raw in given.items():
         definition = definitions.get(name)
         if definition is None:
+            unknown.append(name)
             continue
         text = raw if type(raw) is str else as_text(raw)  # most values come as strings: kept as they are
-        if text == MASK and definition.secret:
-            continue  # the mask a GET answered, sent back: keep what is stored
-        if text is None or text == "":
+        if not text:  # null or "": no value
             values.pop(name, None)
             continue
-        problem = type_problem(definition, text) if definition.type in CHECKS else None  # STRING and the like: any text
-        if problem:
-            problems.append(problem)
-            wrong.add(name)
-        else:
-            values[name] = text
+        if text == MASK and definition.secret:
+            continue  # the mask a GET answered, sent back: keep what is stored
+        if definition.type in CHECKS:  # STRING and the like take any text
+            problem = type_problem(definition, text)
+            if problem:
+                mistyped.append(problem)
+                wrong.add(name)
+                continue
+        values[name] = text
     missing = [name for name in spec.required_names if name not in values and name not in wrong]
-    if missing:
-        noun = "property" if len(missing) == 1 else "properties"
-        problems.append(f'missing required {noun} {_quoted(missing)} for {spec.kind} spec "{spec.name}"')
-    if problems:
+    if unknown or mistyped or missing:
+        problems = []
+        if unknown:
+            noun = "property" if len(unknown) == 1 else "properties"
+            problems.append(f'unknown {noun} {_quoted(unknown)} for {spec.kind} spec "{spec.name}"')
+        problems += mistyped
+        if missing:
+            noun = "property" if len(missing) == 1 else "properties"
+            problems.append(f'missing required {noun} {_quoted(missing)} for {spec.kind} spec "{spec.name}"')
         raise Invalid("; ".join(problems), code="properties", problems=problems)
     return dict(sorted(values.items()))
