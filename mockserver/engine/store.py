@@ -123,8 +123,9 @@ class Store:
         """Ids are unique per vendor across tenants, like the vendors' own database sequences."""
         seqs = self.vendor(vendor).sequences
         self.note(seqs, sequence)  # a request that fails gives its ids back
-        seqs[sequence] = max(seqs.get(sequence, start - 1), start - 1) + 1
-        return seqs[sequence]
+        last = seqs.get(sequence)
+        seqs[sequence] = issued = start if last is None or last < start else last + 1
+        return issued
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         self.generation += 1

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from mockserver import jsonio
 from mockserver.spec.documents import load_yaml_documents
 
 PROPERTY_TYPES = ("STRING", "PASSWORD", "TEXT", "NUMBER", "BOOLEAN", "DATE", "DATETIME", "TIME")
@@ -93,6 +94,12 @@ class Spec:
         if self.authentication_type is not None:
             summary["authenticationType"] = self.authentication_type
         return summary
+
+    @cached_property
+    def wire(self) -> Any:
+        """The full spec encoded once (jsonio.preencoded), for answers only: every destination of a
+        spec embeds the same bytes, most of its answer."""
+        return jsonio.preencoded(self._full)
 
     @cached_property
     def _full(self) -> dict[str, Any]:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.portable import serializers
-from mockserver.vendors.portable.catalogue import Catalogue, Spec
+from mockserver.vendors.portable.serializers import Render
+from mockserver.vendors.portable.catalogue import Catalogue
 from mockserver.vendors.portable.flows import Flows
 from mockserver.vendors.portable.models import SpecRecords
 from mockserver.vendors.portable.runs import FlowRuns
 
 DEFAULT_LIMIT = 100  # as Portable documents for its one paginated list (flow run attempts)
 
-Render = Callable[[dict[str, Any], Spec], dict[str, Any]]
 
 
 def page(items: Sequence[Any], query: dict[str, Any]) -> list[Any]:
@@ -30,7 +30,7 @@ def spec_record_handlers(model: SpecRecords, render: Render, plural: str) -> dic
     spec_field = model.kind.spec_field
 
     def shown(record: dict[str, Any]) -> dict[str, Any]:
-        return render(record, model.spec_of(record))
+        return render(record, model.spec_of(record), wire=True)
 
     def create(ctx: RequestContext) -> Reply:
         body = ctx.body

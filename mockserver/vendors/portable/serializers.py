@@ -3,10 +3,14 @@ and PASSWORD values masked, flows, run attempts, and the status of a flow's late
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from mockserver.vendors.base import MASK
 from mockserver.vendors.portable.catalogue import Spec
+
+
+class Render(Protocol):
+    def __call__(self, record: dict[str, Any], spec: Spec, wire: bool = False) -> dict[str, Any]: ...
 
 
 def visible_properties(values: dict[str, str], spec: Spec) -> dict[str, str]:
@@ -15,26 +19,25 @@ def visible_properties(values: dict[str, str], spec: Spec) -> dict[str, str]:
     return {name: (MASK if name in secret else value) for name, value in values.items()}
 
 
-def destination(record: dict[str, Any], spec: Spec) -> dict[str, Any]:
-    return {
-        "id": record["id"],
-        "displayName": record["displayName"],
-        "destinationSpec": spec.to_json(),
-        "properties": visible_properties(record["properties"], spec),
-        "createdAt": record["createdAt"],
-        "updatedAt": record["updatedAt"],
-    }
+def _spec_record(spec_field: str) -> Render:
+    """Destinations and sources answer alike but for the name of their spec field."""
+
+    def render(record: dict[str, Any], spec: Spec, wire: bool = False) -> dict[str, Any]:
+        """`wire=True` (answers only): the spec embedded as its bytes, encoded once (Spec.wire)."""
+        return {
+            "id": record["id"],
+            "displayName": record["displayName"],
+            spec_field: spec.wire if wire else spec.to_json(),
+            "properties": visible_properties(record["properties"], spec),
+            "createdAt": record["createdAt"],
+            "updatedAt": record["updatedAt"],
+        }
+
+    return render
 
 
-def source(record: dict[str, Any], spec: Spec) -> dict[str, Any]:
-    return {
-        "id": record["id"],
-        "displayName": record["displayName"],
-        "sourceSpec": spec.to_json(),
-        "properties": visible_properties(record["properties"], spec),
-        "createdAt": record["createdAt"],
-        "updatedAt": record["updatedAt"],
-    }
+destination = _spec_record("destinationSpec")
+source = _spec_record("sourceSpec")
 
 
 def flow(record: dict[str, Any]) -> dict[str, Any]:
