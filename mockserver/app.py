@@ -69,8 +69,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         vendor = vendors.get(exchange.vendor or "")
         if exchange.body is None or vendor is None or exchange.operation is None:
             return None
-        if (request.content_length or 0) > JOURNAL_BODY_BYTES:  # the journal's memory stays bounded
-            return f"<{request.content_length} bytes, not kept>"
+        if exchange.body_size > JOURNAL_BODY_BYTES:  # the journal's memory stays bounded
+            return f"<{exchange.body_size} bytes, not kept>"
         return vendor.mask(registry.operation(vendor.name, exchange.operation), exchange.body)
 
     latency = Latency()

@@ -150,6 +150,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         if reads_body and request.method in BODY_METHODS:
             try:
                 raw = await read_raw_body(request, limit)
+                exchange.body_size = len(raw)
             except DomainError as error:
                 rejected(request, error)
                 return json_response(vendor.render_error(error, operation))

@@ -36,6 +36,7 @@ class Exchange:
     operation: str | None = None
     tenant_key: str | None = None
     body: Any = None
+    body_size: int = 0  # the body's length in bytes as read (also for a chunked body, which has no Content-Length)
     fault: str | None = None  # set by the fault step: "latency", "status" or "drop"
     rejection: str | None = None  # why the request was refused (rejections.py)
     prefer: str | None = None  # the Prefer steering applied, e.g. "code=503" (prefer.py)

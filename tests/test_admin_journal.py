@@ -226,6 +226,19 @@ async def test_a_large_body_is_journaled_as_a_note(mock):
     assert entry["request_body"].startswith("<") and entry["request_body"].endswith(" bytes, not kept>")
 
 
+async def test_a_large_chunked_body_is_journaled_as_a_note(mock):
+    """A chunked body has no Content-Length: its size as read decides, so it is not kept whole either."""
+    big = json.dumps({**SEED_V4_CREATE, "description": "x" * 70_000}).encode()
+
+    async def chunks():
+        for start in range(0, len(big), 8192):
+            yield big[start : start + 8192]
+
+    await mock.request("POST", "/v4/destinations", token="tok-a", data=chunks(), headers={"Content-Type": "application/json"})
+    entry = (await listed(mock))["requests"][0]
+    assert entry["request_body"] == f"<{len(big)} bytes, not kept>"
+
+
 async def test_secrets_in_query_strings_are_masked(mock):
     await mock.get("/api/v1/destinations", token="secret-token:q", params={"api_key": "sekrit-value", "page": "1"})
     (entry,) = (await mock.get("/__admin/requests")).body["requests"]
