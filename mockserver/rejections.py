@@ -128,5 +128,8 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
 
 def header_value(reason: str) -> str:
     """One line of printable ASCII (other characters as `\\u` escapes), at most 1,000 characters."""
-    text = _UNSAFE.sub(" ", reason).encode("ascii", "backslashreplace").decode("ascii")
+    if reason.isascii() and reason.isprintable():  # nearly every reason: nothing to replace
+        text = reason
+    else:
+        text = _UNSAFE.sub(" ", reason).encode("ascii", "backslashreplace").decode("ascii")
     return text if len(text) <= MAX_HEADER_CHARS else text[: MAX_HEADER_CHARS - 3] + "..."

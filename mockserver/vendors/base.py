@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
@@ -23,14 +23,14 @@ from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 
 
-@dataclass
+@dataclass(slots=True)
 class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestContext:
     request: web.Request
     operation: Operation
@@ -39,7 +39,6 @@ class RequestContext:
     path: dict[str, Any]  # coerced to the types the spec declares
     query: dict[str, Any]  # declared query parameters only, coerced; the raw ones are on `request`
     body: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 # Handlers are synchronous on purpose: with no await between validation and mutation, every request's
