@@ -79,17 +79,22 @@ def path_values(params: tuple[Parameter, ...], match_info: Any, seen: dict[tuple
     return values
 
 
-async def read_raw_body(request: web.Request, limit: int) -> bytes:
+def arrived_body(request: web.Request, limit: int) -> bytes | None:
     """The body bytes of an operation that takes one, read before anything else so the rest of the
-    request runs without awaiting. A body that has arrived whole (the parser saw its end: nearly
-    every JSON body) is taken from the buffer as it is; aiohttp's `read()` would loop over its
-    chunks in coroutines and copy them."""
+    request runs without awaiting. A body that has arrived whole (the parser saw its end: nearly every
+    JSON body) is taken from the buffer as it is, with no coroutine; None when more is to come, for
+    `awaited_body`."""
     content = request.content
-    if content.is_eof():
-        raw = content.read_nowait(-1)
-        if len(raw) > limit:
-            raise PayloadTooLarge("request body too large", code="too_large")
-        return raw
+    if not content.is_eof():
+        return None
+    raw = content.read_nowait(-1)
+    if len(raw) > limit:
+        raise PayloadTooLarge("request body too large", code="too_large")
+    return raw
+
+
+async def awaited_body(request: web.Request) -> bytes:
+    """The rest of a body still arriving (aiohttp's `read()`, which enforces the same limit)."""
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
@@ -149,7 +154,9 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
         raw = None
         if reads_body and request.method in BODY_METHODS:
             try:
-                raw = await read_raw_body(request, limit)
+                raw = arrived_body(request, limit)
+                if raw is None:
+                    raw = await awaited_body(request)
                 exchange.body_size = len(raw)
             except DomainError as error:
                 rejected(request, error)
