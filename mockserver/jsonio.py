@@ -59,7 +59,7 @@ def preencoded(value: Any) -> Any:
     """`value` encoded once, to be placed anywhere inside what `dumps` is given: orjson splices the
     bytes in as they are (orjson.Fragment). Only for the wire: what comes back is not a dict or list
     any more, so nothing may inspect it."""
-    return orjson.Fragment(orjson.dumps(value))
+    return orjson.Fragment(dumps_kept(value))
 
 
 def dumps(value: Any) -> bytes:
@@ -68,3 +68,10 @@ def dumps(value: Any) -> bytes:
     except TypeError:  # e.g. an integer beyond 64 bits
         pass
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def dumps_kept(value: Any) -> bytes:
+    """`dumps` for bytes that are kept (the journal, cached answers): orjson's result holds on to the
+    buffer it grew while encoding, 4 KiB for a 137-byte body (16 KiB for 12 KB), so a kept one is
+    copied to its own size; the copy costs about 0.1 µs for a small body."""
+    return memoryview(dumps(value)).tobytes()

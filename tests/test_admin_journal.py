@@ -244,3 +244,19 @@ async def test_secrets_in_query_strings_are_masked(mock):
     (entry,) = (await mock.get("/__admin/requests")).body["requests"]
     assert entry["query"] == {"api_key": "********", "page": "1"}
     assert "sekrit-value" not in (await mock.get("/__admin/requests")).text
+
+
+def test_kept_encodings_hold_only_their_own_size():
+    """orjson's result keeps the buffer it grew while encoding (about 4 KiB for a small body); what the
+    journal and the answer cache keep is copied to its own size, so 1,000 kept rows stay near their
+    bytes (journal_memory.py measures the whole server)."""
+    import tracemalloc
+
+    from mockserver import jsonio
+
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    kept = [jsonio.dumps_kept({"properties": {"host": "db.example.com", "password": "********"}, "n": i}) for i in range(1000)]
+    per_body = (tracemalloc.get_traced_memory()[0] - before) / len(kept)
+    tracemalloc.stop()
+    assert per_body < 400, per_body  # about 160 bytes: the bytes object and its 70 characters

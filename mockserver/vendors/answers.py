@@ -55,9 +55,11 @@ class EncodedAnswers:
         kept = self._kept.get(key)
         if kept is None or (kept[1] is not None and self._now() >= kept[1]):
             value = render()
-            body = jsonio.dumps(value)
             if self._store.generation == generation:  # a render that changed something is not kept
+                body = jsonio.dumps_kept(value)
                 self._keep(key, body, until(value) if until is not None else None)
+            else:
+                body = jsonio.dumps(value)
         else:
             body = kept[0]
         return Reply(status, body, dict(JSON_HEADERS))
