@@ -166,6 +166,18 @@ def test_a_connection_check_moves_as_the_clock_is_advanced(server, page):
     assert "pending job" in page.text("#clock-jobs")
 
 
+def test_opening_the_dashboard_leaves_the_journal_alone(browser):
+    """A browser asks for /favicon.ico unless the page names an icon; that 404 would be the first
+    journal entry of anyone who opened the dashboard."""
+    with MockServer() as fresh:
+        browser.open(f"{fresh.url}/__admin/ui")
+        until(lambda: browser.script("return document.body.dataset.ready === 'true'"), "the dashboard's first draw")
+        browser.open(f"{fresh.url}/__admin/docs?format=html")
+        until(lambda: browser.text("h1"), "the admin docs page")
+        time.sleep(0.5)  # a favicon request, if one were made, comes after the page
+        assert requests.get(f"{fresh.url}/__admin/requests").json()["journal"]["total"] == 0
+
+
 def test_the_journal_lists_requests_with_their_reasons_and_filters(server, page):
     requests.get(f"{server.stitch_url}/v4/destinations", headers=AUTH)
     requests.get(f"{server.portable_url}/v2/destinations")  # no credential: 401
