@@ -20,7 +20,6 @@ when no rule is set and no `Prefer` header is sent; the admin step only runs und
 from __future__ import annotations
 
 import logging
-import time
 from functools import lru_cache, partial
 from time import perf_counter
 from typing import Any, Awaitable, Callable, Protocol
@@ -45,7 +44,6 @@ DEBUG_BODY_CHARS = 2000
 _NO_MARKS: tuple[None, None] = (None, None)
 
 
-@lru_cache(maxsize=1024)  # the same few tokens call again and again
 @lru_cache(maxsize=1024)  # the same few tokens call again and again: one pair kept for each
 def token_marks(token: str) -> tuple[str | None, str | None]:
     """What the journal keeps of a credential: its fingerprint and the hint a person may see."""
@@ -69,8 +67,7 @@ class Wrap(Protocol):
 def request_steps(engine: Engine, mask: MaskT, faults: StepT, admin: StepT) -> Wrap:
     """`wrap(handler)`: the handler with every step around it. `faults` is fault_injection's step,
     `admin` the admin plane's (both are called as functions here, not as aiohttp layers)."""
-    # The journal's clock: a real clock's instant is time.time() itself (a C call, no Python frame).
-    stamp: Callable[[], float] = engine.clock.timestamp if engine.clock.virtual else time.time
+    stamp: Callable[[], float] = engine.clock.timestamp  # the journal's clock (a real one's is time.time itself)
 
     async def inner(request: web.Request, handler: HandlerT) -> web.StreamResponse:
         """What sits under the fault step on every route but the vendors' operations: admin (its own
