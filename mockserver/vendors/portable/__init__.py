@@ -16,15 +16,10 @@ from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import Reply, SecretNames, Vendor, bearer_token, mask_secrets
 from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable import errors, serializers
-from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.catalogue import Catalogue
-from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.flows import Flows
-from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.handlers import flow_handlers, spec_handlers, spec_record_handlers
-from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.models import DESTINATION, SOURCE, SpecRecords
-from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.portable.runs import FlowRuns
 
 
@@ -65,8 +60,6 @@ class PortableVendor(Vendor):
         tenant = self.engine.store.find_tenant(self.name, self.tenant_key(token))
         if not self.has_api_access(token, tenant):
             raise Forbidden("plan without API access")
-        if tenant is not None and not self.settings.strict_auth:  # a known account: no second lookup
-            return tenant
         return self.tenant_for(token)
 
     def has_api_access(self, token: str, tenant: TenantState | None) -> bool:
