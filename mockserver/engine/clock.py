@@ -28,8 +28,9 @@ class RealClock(Clock):
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
 
-    def timestamp(self) -> float:
-        return time.time()
+    # time.time itself, not a method calling it: the journal and the scheduler ask on every request,
+    # and a builtin costs no Python frame.
+    timestamp = staticmethod(time.time)
 
 
 class VirtualClock(Clock):

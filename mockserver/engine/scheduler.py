@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -39,9 +38,9 @@ class Job:
 class Scheduler:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        # Asked before every request: a real clock's instant as a float is time.time() itself (a C
-        # call), where now() would build a datetime through a Python method.
-        self._stamp: Callable[[], float] = clock.timestamp if clock.virtual else time.time
+        # Asked before every request: the instant as a float (a real clock's is time.time itself),
+        # where now() would build a datetime.
+        self._stamp: Callable[[], float] = clock.timestamp
         self._heap: list[Job] = []
         self._runners: dict[str, JobRunner] = {}
         self._seq = itertools.count(1)
