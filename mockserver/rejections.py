@@ -12,10 +12,8 @@ anywhere every credential of the request (the token, the body's masked fields) i
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from aiohttp import web
 
@@ -32,7 +30,7 @@ from mockserver.engine.errors import (
     PayloadTooLarge,
     Unauthorized,
 )
-from mockserver.vendors.base import MASK
+from mockserver.vendors.base import MASK, basic_credentials
 
 HEADER = "X-Mock-Rejection"
 MAX_HEADER_CHARS = 1000
@@ -53,10 +51,16 @@ _KINDS: tuple[tuple[type[DomainError], str], ...] = (
 
 def describe(error: DomainError) -> str:
     """`<kind>: <what>`, e.g. `auth: missing or malformed bearer token`, `invalid: type is required`."""
-    kind = next((name for cls, name in _KINDS if isinstance(error, cls)), None)
+    kind = _KIND_OF.get(type(error))
     if kind is None:
+        kind = _KIND_OF[type(error)] = next((name for cls, name in _KINDS if isinstance(error, cls)), "")
+    if not kind:
         kind = "invalid" if error.code != "internal" else "internal"
     return f"{kind}: {error.message or error.code or type(error).__name__}"
+
+
+# Error class -> its kind ("" when it is none of _KINDS): the classes are few, each decided once.
+_KIND_OF: dict[type[DomainError], str] = {}
 
 
 def reject(request: web.Request, reason: str) -> None:
@@ -80,20 +84,22 @@ def request_secrets(request: web.Request, raw_body: Any, masked_body: Any) -> se
     value = value.strip()
     if value:
         found.add(value)
-        if scheme.lower() == "basic":
-            try:
-                _, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-            except (binascii.Error, UnicodeDecodeError, ValueError):
-                password = ""
-            found.add(password)
+        basic = basic_credentials(request) if scheme.lower() == "basic" else None
+        if basic is not None:
+            found.add(basic[1])
     tenant = rk.exchange(request).tenant_key
     if tenant:
         found.add(tenant)
-    found.update(_masked_values(raw_body, masked_body))
-    return {s for s in found if s and s != MASK}
+    if masked_body is not raw_body:  # the mask shares every part it left alone (mask_secrets)
+        found.update(_masked_values(raw_body, masked_body))
+    found.discard("")
+    found.discard(MASK)
+    return found
 
 
 def _masked_values(raw: Any, masked: Any) -> Iterable[str]:
+    if masked is raw:
+        return
     if masked == MASK and raw != MASK:
         yield from _leaves(raw)
     elif isinstance(raw, dict) and isinstance(masked, dict):
@@ -115,8 +121,13 @@ def _leaves(value: Any) -> Iterable[str]:
         yield str(value)
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
+def redact(text: str, secrets: Collection[str]) -> str:
     """`text` with each secret (as a whole word, longest first) replaced by the mask."""
+    for secret in secrets:
+        if secret in text:
+            break
+    else:  # nearly every reason names no secret: nothing to sort or scan for
+        return text
     for secret in sorted(secrets, key=len, reverse=True):
         if secret in text:
             text = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", MASK, text)

@@ -219,6 +219,27 @@ async def test_masking_remembers_field_names_within_a_bound(mock, monkeypatch):
     assert len(names) <= seeded + 8
 
 
+def test_masking_copies_only_the_way_to_a_secret_and_never_touches_the_body():
+    """The journal masks the very body the handler stored: masking must not change it, and what held
+    no secret is shared, not copied (rejections.request_secrets relies on that to skip it)."""
+    import copy
+
+    from mockserver.vendors.base import mask_secrets
+
+    body = {"name": "a", "properties": {"password": "p-1", "host": "h"}, "tags": [{"x": 1}],
+            "keys": [{"api_token": "t-1"}, {"y": 2}], "empty_secret": "", "nothing": None}
+    before = copy.deepcopy(body)
+    shown = mask_secrets(body)
+    assert body == before
+    assert shown == {"name": "a", "properties": {"password": "********", "host": "h"}, "tags": [{"x": 1}],
+                     "keys": [{"api_token": "********"}, {"y": 2}], "empty_secret": "", "nothing": None}
+    assert shown["tags"] is body["tags"] and shown["keys"][1] is body["keys"][1]
+    assert shown["properties"] is not body["properties"] and shown["keys"] is not body["keys"]
+    plain = {"name": "a", "tags": [{"x": 1}, [2, {"y": 3}]]}
+    listed_plain = [plain, 1]
+    assert mask_secrets(plain) is plain and mask_secrets(listed_plain) is listed_plain
+
+
 async def test_a_large_body_is_journaled_as_a_note(mock):
     big = {**SEED_V4_CREATE, "description": "x" * 70_000}
     await mock.post("/v4/destinations", big, token="tok-a")

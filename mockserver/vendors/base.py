@@ -174,21 +174,37 @@ GENERIC_SECRETS = SecretNames()
 
 
 def mask_secrets(value: Any, secret_names: SecretNames = GENERIC_SECRETS) -> Any:
-    """A copy of a JSON value with every field that names a secret replaced by `********`.
+    """`value` with every field that names a secret replaced by `********`: a copy of each dict and
+    list on the way to a masked field, the very same objects wherever nothing was masked.
 
-    Only dicts and lists are walked (only they can hold a secret field); JSON decoding makes exactly
-    these types, so they are tested by `type`, not `isinstance`."""
+    Sharing what needs no mask keeps the journal from copying every body it records (most hold no
+    secret at all), and lets `rejections.request_secrets` skip, by identity, every part of a body
+    that held none. Only dicts and lists are walked (only they can hold a secret field); JSON
+    decoding makes exactly these types, so they are tested by `type`, not `isinstance`."""
     kind = type(value)
     if kind is dict:
-        out = {}
+        out = None
         for key, item in value.items():
             if secret_names[key] and item is not None and item != "":
-                out[key] = MASK
+                shown: Any = MASK
             elif type(item) is dict or type(item) is list:
-                out[key] = mask_secrets(item, secret_names)
+                shown = mask_secrets(item, secret_names)
+                if shown is item:
+                    continue
             else:
-                out[key] = item
-        return out
+                continue
+            if out is None:
+                out = dict(value)
+            out[key] = shown
+        return value if out is None else out
     if kind is list:
-        return [mask_secrets(v, secret_names) if type(v) is dict or type(v) is list else v for v in value]
+        copied = None
+        for i, item in enumerate(value):
+            if type(item) is dict or type(item) is list:
+                shown = mask_secrets(item, secret_names)
+                if shown is not item:
+                    if copied is None:
+                        copied = list(value)
+                    copied[i] = shown
+        return value if copied is None else copied
     return value
