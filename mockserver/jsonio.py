@@ -2,8 +2,10 @@
 input is judged the same on every machine.
 
 Malformed input: bad UTF-8, bad syntax, nesting deeper than the parser allows, and integers too
-long to parse safely. Encoding falls back to the standard library only for values orjson refuses
-(integers beyond 64 bits, which a client may send and the journal then shows). `preencoded` lets an answer carry a value that
+long to parse safely. Encoding falls back to the standard library only for values orjson refuses:
+integers beyond 64 bits (orjson reads one as a float, so only our own code could make one) and
+lone surrogates (a header that was not UTF-8, decoded with surrogateescape, in a tenant hint or a
+rejection reason). `preencoded` lets an answer carry a value that
 is the same bytes in every answer (a catalogue) already encoded, so it is copied, not re-encoded.
 """
 
@@ -67,7 +69,8 @@ def dumps(value: Any) -> bytes:
         return orjson.dumps(value)
     except TypeError:  # e.g. an integer beyond 64 bits
         pass
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    # ASCII, so a lone surrogate (a header decoded with surrogateescape) is escaped, not an error.
+    return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
 def dumps_kept(value: Any) -> bytes:
@@ -75,3 +78,18 @@ def dumps_kept(value: Any) -> bytes:
     buffer it grew while encoding, 4 KiB for a 137-byte body (16 KiB for 12 KB), so a kept one is
     copied to its own size; the copy costs about 0.1 µs for a small body."""
     return memoryview(dumps(value)).tobytes()
+
+
+def pack(value: Any) -> bytes:
+    """`value` kept as bytes that `unpack` reads back as it was, for rows held a long time (the
+    journal): one object instead of a tree of them. orjson reads its own output back exactly; what
+    it refuses to write is written by the standard library behind a leading space, and read back by
+    it too (orjson would turn an integer beyond 64 bits into a float)."""
+    try:
+        return memoryview(orjson.dumps(value)).tobytes()
+    except TypeError:
+        return b" " + dumps(value)
+
+
+def unpack(raw: bytes) -> Any:
+    return json.loads(raw) if raw[:1] == b" " else orjson.loads(raw)

@@ -170,8 +170,6 @@ def record(
         reason = redact(reason, request_secrets(request, exchange.body, body))
         if response is not None and not response.prepared and status >= 400:
             response.headers[REJECTION_HEADER] = header_value(reason)
-    if type(body) is dict or type(body) is list:
-        body = jsonio.dumps_kept(body)  # kept as one object, not a tree of them (see JournalEntry)
     tenant, hint = token_marks(token) if token else _NO_MARKS
     row: Row = (
         moment, exchange.vendor, request.method, request.path,

@@ -240,6 +240,38 @@ def test_masking_copies_only_the_way_to_a_secret_and_never_touches_the_body():
     assert mask_secrets(plain) is plain and mask_secrets(listed_plain) is listed_plain
 
 
+async def test_the_journal_gives_back_a_body_exactly_as_it_came(mock):
+    """Rows are kept encoded and read back unchanged: text beyond ASCII, floats to the last digit."""
+    body = {"destinationSpec": "postgres", "displayName": "Ünïcode ☃ 𝄞", "properties": {"port": 5432, "ratio": 0.1 + 0.2}}
+    await mock.post("/v2/destinations", body, token="tok-a", check=False)
+    assert (await listed(mock))["requests"][0]["request_body"] == body
+
+
+async def test_a_token_that_is_not_utf8_is_journaled_and_read_back(mock):
+    """aiohttp decodes such a header with surrogateescape: its hint then holds lone surrogates,
+    which orjson refuses to write; the row is kept all the same and the journal still answers."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", mock.client.server.port)
+    writer.write(b"GET /v2/destinations HTTP/1.1\r\nHost: api.portable.io\r\n"
+                 b"Authorization: Bearer \xff\xfe-abcdefghijklmnop\r\nConnection: close\r\n\r\n")
+    await writer.drain()
+    assert (await reader.read()).startswith(b"HTTP/1.1 200 ")
+    writer.close()
+    entry = (await listed(mock))["requests"][0]
+    assert entry["path"] == "/v2/destinations" and entry["tenant_hint"] == "\udcff\udcfe-a…"
+
+
+def test_kept_rows_read_back_as_they_were_written():
+    """What orjson refuses to write (an integer beyond 64 bits, a lone surrogate from a header decoded
+    with surrogateescape) is kept by the standard library and read back by it, not as a float."""
+    from mockserver import jsonio
+
+    for row in ([1.5, "a", {"n": 2**70 + 1}], [0.30000000000000004, "tenant\udc80", None], [1e300, "é", [True, None]]):
+        assert jsonio.unpack(jsonio.pack(row)) == row
+    assert jsonio.pack(["\udc80"]).isascii()
+
+
 async def test_a_large_body_is_journaled_as_a_note(mock):
     big = {**SEED_V4_CREATE, "description": "x" * 70_000}
     await mock.post("/v4/destinations", big, token="tok-a")
