@@ -68,8 +68,18 @@ class Spec:
         return out
 
     @cached_property
+    def types(self) -> dict[str, str]:
+        """Property name -> its type (as `definitions`): what every create and update asks of each value."""
+        return {name: prop.type for name, prop in self.definitions.items()}
+
+    @cached_property
     def required_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.properties if p.required)
+
+    @cached_property
+    def required_set(self) -> frozenset[str]:
+        return frozenset(self.required_names)
+
     @cached_property
     def secret_names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.properties if p.secret)

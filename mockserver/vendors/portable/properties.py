@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from mockserver.engine.errors import Invalid
 from mockserver.vendors.base import MASK
-from mockserver.vendors.portable.catalogue import PropertyDefinition, Spec
+from mockserver.vendors.portable.catalogue import Spec
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -43,9 +43,9 @@ def _datetime(text: str) -> datetime:
     return datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
 
 
-# type -> (does a string read as it, how the message describes it)
-CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
-    "NUMBER": (lambda text: bool(_NUMBER.match(text)), "a NUMBER"),
+# type -> (does a string read as it (any true value: yes), how the message describes it)
+CHECKS: dict[str, tuple[Callable[[str], object], str]] = {
+    "NUMBER": (_NUMBER.match, "a NUMBER"),
     "BOOLEAN": (lambda text: text in ("true", "false"), "a BOOLEAN (true or false)"),
     "DATE": (_parses(_DATE, date.fromisoformat), "a DATE (YYYY-MM-DD)"),
     "DATETIME": (_parses(_DATETIME, _datetime), "a DATETIME (RFC 3339, e.g. 2026-01-31T09:30:00Z)"),
@@ -68,13 +68,9 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
-def type_problem(definition: PropertyDefinition, text: str) -> str | None:
-    """What is wrong with a value for its definition's type, or None when it fits."""
-    check = CHECKS.get(definition.type)
-    if check is None or check[0](text):
-        return None
+def _mistyped(name: str, described: str, text: str) -> str:
     shown = text if len(text) <= 80 else text[:77] + "..."
-    return f'property "{definition.name}" must be {check[1]}, got {json.dumps(shown)}'
+    return f'property "{name}" must be {described}, got {json.dumps(shown)}'
 
 
 def _quoted(names: list[str]) -> str:
@@ -89,37 +85,36 @@ def resolve(spec: Spec, given: dict[str, Any], current: dict[str, str]) -> dict[
     and update of a destination or source comes this way.
     """
     values = dict(current)
-    definitions = spec.definitions
+    types = spec.types
     unknown: list[str] = []
     mistyped: list[str] = []
     wrong: set[str] = set()  # given with a value of the wrong type: reported as that, not as missing
     for name, raw in given.items():
-        definition = definitions.get(name)
-        if definition is None:
+        kind = types.get(name)
+        if kind is None:
             unknown.append(name)
             continue
         text = raw if type(raw) is str else as_text(raw)  # most values come as strings: kept as they are
         if not text:  # null or "": no value
             values.pop(name, None)
             continue
-        if text == MASK and definition.secret:
+        if kind == "PASSWORD" and text == MASK:
             continue  # the mask a GET answered, sent back: keep what is stored
-        if definition.type in CHECKS:  # STRING and the like take any text
-            problem = type_problem(definition, text)
-            if problem:
-                mistyped.append(problem)
-                wrong.add(name)
-                continue
+        check = CHECKS.get(kind)  # STRING and the like take any text
+        if check is not None and not check[0](text):
+            mistyped.append(_mistyped(name, check[1], text))
+            wrong.add(name)
+            continue
         values[name] = text
+    if not unknown and not mistyped and values.keys() >= spec.required_set:
+        return dict(sorted(values.items()))
     missing = [name for name in spec.required_names if name not in values and name not in wrong]
-    if unknown or mistyped or missing:
-        problems = []
-        if unknown:
-            noun = "property" if len(unknown) == 1 else "properties"
-            problems.append(f'unknown {noun} {_quoted(unknown)} for {spec.kind} spec "{spec.name}"')
-        problems += mistyped
-        if missing:
-            noun = "property" if len(missing) == 1 else "properties"
-            problems.append(f'missing required {noun} {_quoted(missing)} for {spec.kind} spec "{spec.name}"')
-        raise Invalid("; ".join(problems), code="properties", problems=problems)
-    return dict(sorted(values.items()))
+    problems = []
+    if unknown:
+        noun = "property" if len(unknown) == 1 else "properties"
+        problems.append(f'unknown {noun} {_quoted(unknown)} for {spec.kind} spec "{spec.name}"')
+    problems += mistyped
+    if missing:
+        noun = "property" if len(missing) == 1 else "properties"
+        problems.append(f'missing required {noun} {_quoted(missing)} for {spec.kind} spec "{spec.name}"')
+    raise Invalid("; ".join(problems), code="properties", problems=problems)
