@@ -88,3 +88,19 @@ async def test_timestamps_follow_the_clock_second_by_second(mock):
         total = step // 2 * 61 + (step % 2) * 0.5
         expected.append(f"2026-01-01T{9 + int(total) // 3600:02d}:{int(total) // 60 % 60:02d}:{int(total) % 60:02d}Z")
     assert seen == expected
+
+
+def test_the_real_clock_stamps_the_wall_clocks_own_second(monkeypatch):
+    """The real clock formats a second's stamp once and gives it until the wall clock leaves that
+    second, in either direction (an NTP step back included)."""
+    from types import SimpleNamespace
+
+    from mockserver.engine import clock as clock_module
+    from mockserver.engine.clock import RealClock
+
+    real = RealClock()
+    for instant, stamp in ((1767258000.2, "2026-01-01T09:00:00Z"), (1767258000.9, "2026-01-01T09:00:00Z"),
+                           (1767258001.0, "2026-01-01T09:00:01Z"), (1767257999.99, "2026-01-01T08:59:59Z"),
+                           (1767261661.5, "2026-01-01T10:01:01Z")):
+        monkeypatch.setattr(clock_module, "time", SimpleNamespace(time=lambda instant=instant: instant))
+        assert real.now_seconds() == stamp

@@ -21,12 +21,28 @@ class Clock:
     def timestamp(self) -> float:
         return self.now().timestamp()
 
+    def now_seconds(self) -> str:
+        """`iso_seconds(self.now())`, the stamp most writes put on a record."""
+        return iso_seconds(self.now())
+
 
 class RealClock(Clock):
     virtual = False
 
+    def __init__(self) -> None:
+        self._second = -1
+        self._second_text = ""
+
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
+
+    def now_seconds(self) -> str:
+        # The wall clock's own second, formatted once per second: no datetime is made for a stamp.
+        second = int(time.time())
+        if second != self._second:
+            self._second_text = iso_seconds(datetime.fromtimestamp(second, timezone.utc))
+            self._second = second
+        return self._second_text
 
     # time.time itself, not a method calling it: the journal and the scheduler ask on every request,
     # and a builtin costs no Python frame.

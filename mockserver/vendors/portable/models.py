@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from mockserver.engine import Engine
-from mockserver.engine.clock import iso_seconds
 from mockserver.engine.errors import Invalid, NotFound
 from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
@@ -77,7 +76,7 @@ class SpecRecords:
         if spec is None:
             raise Invalid(f'unknown {self.kind.name} spec "{spec_name}"', code="spec")
         values = resolve(spec, properties or {}, {})
-        now = iso_seconds(self.engine.clock.now())
+        now = self.engine.clock.now_seconds()
         return self.records.create(tenant, {
             "id": self.records.new_id(),
             "displayName": display_name or "",
@@ -106,7 +105,7 @@ class SpecRecords:
         record["properties"] = resolve(self.spec_of(record), properties or {}, record["properties"])
         if display_name is not None:
             record["displayName"] = display_name
-        record["updatedAt"] = iso_seconds(self.engine.clock.now())
+        record["updatedAt"] = self.engine.clock.now_seconds()
         return record
 
     def delete(self, tenant: TenantState, record_id: int) -> None:

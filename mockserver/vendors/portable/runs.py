@@ -87,7 +87,7 @@ class FlowRuns:
             "resources": [],
             "errors": None,
             "completedAt": None,
-            "createdAt": iso_seconds(self.engine.clock.now()),
+            "createdAt": self.engine.clock.now_seconds(),
         })
         self.engine.lifecycles.start(RUN, tenant, flow_id, {"attempt": attempt["id"]})
         return attempt

@@ -115,7 +115,7 @@ class JobModel:
                 "log_token": self.engine.random.token(20),
                 "state": EXTRACTING,
                 "streams": rows,
-                "start_time": iso_seconds(self.engine.clock.now()),
+                "start_time": self.engine.clock.now_seconds(),
                 "extracted_at": None,
                 "completion_time": None,
                 "finished_at": None,

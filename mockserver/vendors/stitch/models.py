@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.engine import Engine
-from mockserver.engine.clock import iso_seconds
 from mockserver.engine.errors import Invalid, LimitReached, NotFound
 from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
@@ -76,7 +75,7 @@ class StitchModel:
         if self.records.count(tenant) >= tenant.attrs["destination_limit"]:
             raise LimitReached("you are at your destination limit")
         self._reject_bad(dtype, given, set())
-        now = iso_seconds(self.engine.clock.now())
+        now = self.engine.clock.now_seconds()
         record: dict[str, Any] = {
             "id": self.records.new_id(),
             "type": dtype.type,
@@ -113,7 +112,7 @@ class StitchModel:
             record["name"] = name
         if description is not None:
             record["description"] = description
-        record["updated_at"] = iso_seconds(self.engine.clock.now())
+        record["updated_at"] = self.engine.clock.now_seconds()
         self._maybe_check(tenant, record, dtype)
         return record
 

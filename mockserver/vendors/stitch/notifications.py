@@ -32,7 +32,7 @@ class NotificationModel:
         )
 
     def _now(self) -> str:
-        return iso_seconds(self.engine.clock.now())
+        return self.engine.clock.now_seconds()
 
     # -- hooks ---------------------------------------------------------------------------------------
     def create_hook(self, tenant: TenantState, destination_id: int, config: dict[str, Any]) -> dict[str, Any]:

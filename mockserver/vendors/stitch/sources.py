@@ -129,7 +129,7 @@ class SourceModel:
             raise Invalid(f"you do not have access to source type ({type_name})", code="AccessDenied")
         name = self._new_name(tenant, display_name)
         self._check_properties(tenant, stype, given, {})
-        now = iso_seconds(self.engine.clock.now())
+        now = self.engine.clock.now_seconds()
         record: dict[str, Any] = {
             "id": self.records.new_id(),
             "type": stype.type,
@@ -164,7 +164,7 @@ class SourceModel:
         record.update(changes)
         if given:
             self._apply(record, stype, given)
-        record["updated_at"] = iso_seconds(self.engine.clock.now())
+        record["updated_at"] = self.engine.clock.now_seconds()
         if given:
             self._maybe_check(tenant, record, stype)
         return record
@@ -173,7 +173,7 @@ class SourceModel:
         """Soft: the source stays listed with `deleted_at`; its Import API tokens are revoked."""
         record = self.live(tenant, source_id)
         record = self.records.edit(tenant, source_id)
-        now = iso_seconds(self.engine.clock.now())
+        now = self.engine.clock.now_seconds()
         record["deleted_at"] = now
         record["updated_at"] = now
         return record

@@ -10,7 +10,6 @@ import hashlib
 from typing import Any
 
 from mockserver.engine import Engine
-from mockserver.engine.clock import iso_seconds
 from mockserver.engine.errors import Invalid
 from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
@@ -49,7 +48,7 @@ class TokenModel:
             {
                 "source_id": source_id,
                 "fingerprint": hashlib.sha256(token.encode()).hexdigest()[:16],
-                "created_at": iso_seconds(self.engine.clock.now()),
+                "created_at": self.engine.clock.now_seconds(),
             },
         )
         return record["id"], token
