@@ -169,6 +169,46 @@ async def test_journal_stays_bounded(make_mock):
     assert [r["id"] for r in body["requests"]] == [36, 37, 38, 39, 40]  # each request's own number, not its slot
 
 
+@pytest.mark.parametrize("size", [1, 2, 5, 100])
+def test_the_ring_shows_the_newest_rows_with_their_own_ids(size):
+    """Whatever the count, a read shows exactly the newest `size` rows, in order, with their own
+    ids and bodies, and no more than `size` rows are held."""
+    from mockserver.engine.journal import Journal
+
+    journal = Journal(size)
+    for n in range(1, 3 * size + 4):
+        journal.record((float(n), "stitch", "GET", f"/v4/destinations/{n}", None, 200, 0.1, "op", None, None,
+                        {"n": n} if n % 2 else None, None, None, None))
+        assert len(journal._rows) == min(n, size)
+        if n in (1, size - 1, size, size + 1, 2 * size + 1, 3 * size + 3):
+            entries = list(journal)
+            shown = range(n - len(entries) + 1, n + 1)
+            assert len(journal) == len(entries) == min(n, size)
+            assert [(e.id, e.path, e.request_body) for e in entries] == [
+                (i, f"/v4/destinations/{i}", {"n": i} if i % 2 else None) for i in shown]
+    journal.clear()
+    assert list(journal) == [] and len(journal) == 0 and journal.total == 3 * size + 3
+
+
+async def test_a_journaled_body_stays_as_it_was_sent_when_state_changes_later(mock):
+    """The journal's masked copy shares what it left alone with the request's body, and a handler
+    may keep that body and change it later; the journal keeps the body encoded at once, so the
+    change does not show. (Handlers swapped in: one keeps the body as its record, the next changes it in place.)"""
+    from mockserver.app_keys import VENDORS
+    from mockserver.vendors.base import Reply
+
+    kept: list[dict] = []
+    handlers = mock.app[VENDORS]["stitch"].handlers
+    handlers["create-a-destination-v4"] = lambda ctx: kept.append(ctx.body) or Reply(200, {})
+    handlers["update-a-destination-v4"] = lambda ctx: kept[0]["properties"].update(host="changed") or Reply(200, {})
+    body = {**SEED_V4_CREATE, "properties": {"host": "db.example.com"}}  # nothing to mask: all shared
+    await mock.post("/v4/destinations", body, token="tok-a", check=False)
+    await mock.put("/v4/destinations/1", body, token="tok-a", check=False)
+    assert kept[0]["properties"]["host"] == "changed"
+    first = (await listed(mock, method="POST"))["requests"][0]
+    assert first["request_body"] == body
+
+
 async def test_ids_after_a_clear_in_a_full_ring(make_mock):
     mock = await make_mock(journal_size=3)
     for i in range(5):
