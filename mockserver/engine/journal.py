@@ -136,8 +136,8 @@ class Journal:
     ring a thousand requests after it came, from memory the CPU no longer has at hand, and freeing
     a tuple of a dozen objects there (the body, the path, two floats, the tuple) measured 2.7 µs a
     request in the server, more than all the rest of recording; one object is one cold touch. It is
-    also half the memory and nothing for the garbage collector to track. Reading decodes the rows,
-    which only a journal query does.
+    also a quarter less memory (0.22 KB an entry) and nothing for the garbage collector to track.
+    Reading decodes the rows, which only a journal query does.
     """
 
     def __init__(self, size: int) -> None:
