@@ -16,7 +16,9 @@ The run reads the vendor's OpenAPI 3.1 document from `/__admin/specs/{vendor}` a
 - `unsupported_method` (which demands 405) is off for vendors whose spec declares another answer
   under `x-undeclared-method` (Stitch documents 404; Census, a Rails app, answers 404 too);
 - `ignored_auth` is off unless the server runs with `--strict-auth`: by design any other token is a
-  tenant of its own, so "an invalid token was accepted" is what the mock promises.
+  tenant of its own, so "an invalid token was accepted" is what the mock promises;
+- `use_after_free` (which demands 404 after a DELETE) is off for vendors whose spec marks a delete
+  `x-soft-delete`: Stitch answers a deleted source, with `deleted_at`, and keeps it listed.
 """
 
 from __future__ import annotations
@@ -66,9 +68,22 @@ def excluded_checks(document: dict[str, Any], *, strict_auth: bool) -> list[str]
     out = []
     if set(document.get("x-undeclared-method", {})) - {"405"}:
         out.append("unsupported_method")
+    if soft_deletes(document):
+        out.append("use_after_free")
     if not strict_auth:
         out.append("ignored_auth")
     return out
+
+
+def soft_deletes(document: dict[str, Any]) -> list[str]:
+    """Operations whose spec says the deleted thing stays readable (`x-soft-delete`: a Stitch source
+    is answered with `deleted_at` and stays listed), so a read after them rightly answers 200."""
+    return sorted(
+        op["operationId"]
+        for item in document.get("paths", {}).values()
+        for method, op in item.items()
+        if method in HTTP_METHODS and op.get("x-soft-delete")
+    )
 
 
 def config_toml(document: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from mockserver.spec import load_vendor_spec
 from mockserver.resources import specs_dir
-from schemathesis_support import config_toml, excluded_checks, operations_with_rejects
+from schemathesis_support import config_toml, excluded_checks, operations_with_rejects, soft_deletes
 
 VENDORS = ("stitch", "portable", "census")
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -127,12 +127,13 @@ async def test_an_unknown_vendor_has_no_document(mock):
 @pytest.mark.parametrize("vendor", VENDORS)
 async def test_the_fuzzer_configuration_comes_from_the_document(mock, vendor):
     document = (await mock.get(f"/__admin/specs/{vendor}")).body
-    expected = {"stitch": ["unsupported_method"], "portable": [], "census": ["unsupported_method"]}[vendor]
+    expected = {"stitch": ["unsupported_method", "use_after_free"], "portable": [], "census": ["unsupported_method"]}[vendor]
     assert excluded_checks(document, strict_auth=True) == expected
     assert excluded_checks(document, strict_auth=False) == [*expected, "ignored_auth"]
     beyond = operations_with_rejects(document)
     assert "createDestination" in beyond or "create-a-destination-v4" in beyond
     assert f'include-operation-id = ["{beyond[0]}"' in config_toml(document)
+    assert soft_deletes(document) == (["delete-a-source"] if vendor == "stitch" else [])
     assert 'algorithms = ["location-headers"]' in config_toml(document)  # declared links, not guessed ones
 
 
