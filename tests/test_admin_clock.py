@@ -72,9 +72,8 @@ async def test_a_full_reset_rewinds_the_virtual_clock(mock):
 
 
 async def test_timestamps_follow_the_clock_second_by_second(mock):
-    """Stitch and Portable's seconds-style timestamps are remembered per second (a bounded memo):
-    each record still carries its own second, across more seconds than the memo keeps, and back to
-    an instant seen before."""
+    """Stitch and Portable's seconds-style timestamps follow the clock: each record carries its own
+    second, across hundreds of seconds, and back to an instant seen before."""
     seen = []
     for step in range(300):
         answer = await mock.post("/v2/destinations", {"destinationSpec": "postgres", "properties": {

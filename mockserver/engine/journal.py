@@ -46,7 +46,7 @@ class JournalEntry:
     """
 
     __slots__ = ("id", "moment", "vendor", "method", "path", "query", "status", "duration", "operation_id",
-                 "tenant", "tenant_hint", "_body", "fault", "reason", "prefer", "_at")
+                 "tenant", "tenant_hint", "request_body", "fault", "reason", "prefer", "_at")
 
     def __init__(
         self,
@@ -77,7 +77,7 @@ class JournalEntry:
         self.operation_id = operation_id
         self.tenant = tenant
         self.tenant_hint = tenant_hint
-        self._body = request_body
+        self.request_body = request_body
         self.fault = fault
         self.reason = reason
         self.prefer = prefer
@@ -89,10 +89,6 @@ class JournalEntry:
         if self._at is None:
             self._at = iso_millis(datetime.fromtimestamp(self.moment, timezone.utc))
         return self._at
-
-    @property
-    def request_body(self) -> Any:
-        return self._body
 
     @property
     def duration_ms(self) -> float:
