@@ -174,3 +174,15 @@ async def test_rediscovery_keeps_selection(mock):
     await mock.put(f"/v4/sources/{created['id']}", {"properties": {"subdomain": "other"}}, token=TOKEN)
     listed = await streams(mock, created["id"])
     assert len(listed) == 10 and listed["accounts"]["selected"] is True
+
+
+async def test_a_deleted_source_keeps_its_streams_readable(mock):
+    """Deletes are soft (the source stays listed with `deleted_at`, the spec's `x-soft-delete`), so
+    its streams still answer 200 as before: what the fuzzer's use-after-free check would call a
+    deleted resource still available."""
+    created = await source(mock)
+    before = await streams(mock, created["id"])
+    assert (await mock.delete(f"/v4/sources/{created['id']}", token=TOKEN)).status == 200
+    answer = await mock.get(f"/v4/sources/{created['id']}/streams", token=TOKEN)
+    assert answer.status == 200
+    assert {s["tap_stream_id"]: s for s in answer.body} == before
