@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
             return None
         if exchange.body_size > JOURNAL_BODY_BYTES:  # the journal's memory stays bounded
             return f"<{exchange.body_size} bytes, not kept>"
-        return vendor.mask(registry.operation(vendor.name, exchange.operation), exchange.body)
+        return vendor.mask(exchange.body)
 
     latency = Latency()
     # No aiohttp middleware: every route's handler is wrapped in the request steps (journal and log >

@@ -31,7 +31,7 @@ from mockserver import jsonio, prefer, request_keys as rk
 from mockserver.request_keys import Exchange
 from mockserver.admin.http import ADMIN_PREFIX
 from mockserver.engine import Engine
-from mockserver.engine.journal import JournalEntry, Row, fingerprint, masked
+from mockserver.engine.journal import JournalEntry, Row, entry_of, fingerprint, masked, payload
 from mockserver.rejections import HEADER as REJECTION_HEADER, header_value, redact, reject, request_secrets
 from mockserver.vendors.base import MASK, is_secret_name, mask_secrets
 
@@ -171,10 +171,10 @@ def record(
         if response is not None and not response.prepared and status >= 400:
             response.headers[REJECTION_HEADER] = header_value(reason)
     tenant, hint = token_marks(token) if token else _NO_MARKS
+    query = mask_secrets(dict(request.query)) if request.query_string else None  # `?api_key=` too
     row: Row = (
-        moment, exchange.vendor, request.method, request.path,
-        mask_secrets(dict(request.query)) if request.query_string else None,  # `?api_key=` too
-        status, duration, exchange.operation, tenant, hint, body, exchange.fault, reason, exchange.prefer,
+        moment, exchange.vendor, request.method, request.path, status, duration, exchange.operation, tenant, hint,
+        exchange.fault, reason, exchange.prefer, None if body is None and query is None else payload(query, body),
     )
     engine.journal.record(row)
     if not access_log.isEnabledFor(logging.INFO):
@@ -193,7 +193,7 @@ def record(
         f" reason={jsonio.dumps(reason).decode()}" if reason else "",
     )
     if access_log.isEnabledFor(logging.DEBUG):
-        access_log.debug("  %s", _detail(request, JournalEntry(engine.journal.total, *row)))
+        access_log.debug("  %s", _detail(request, entry_of(engine.journal.total, row)))
 
 
 def _detail(request: web.Request, entry: JournalEntry) -> str:

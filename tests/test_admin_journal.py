@@ -173,12 +173,12 @@ async def test_journal_stays_bounded(make_mock):
 def test_the_ring_shows_the_newest_rows_with_their_own_ids(size):
     """Whatever the count, a read shows exactly the newest `size` rows, in order, with their own
     ids and bodies, and no more than `size` rows are held."""
-    from mockserver.engine.journal import Journal
+    from mockserver.engine.journal import Journal, payload
 
     journal = Journal(size)
     for n in range(1, 3 * size + 4):
-        journal.record((float(n), "stitch", "GET", f"/v4/destinations/{n}", None, 200, 0.1, "op", None, None,
-                        {"n": n} if n % 2 else None, None, None, None))
+        journal.record((float(n), "stitch", "GET", f"/v4/destinations/{n}", 200, 0.1, "op", None, None, None, None,
+                        None, payload(None, {"n": n}) if n % 2 else None))
         assert len(journal._rows) == min(n, size)
         if n in (1, size - 1, size, size + 1, 2 * size + 1, 3 * size + 3):
             entries = list(journal)

@@ -100,7 +100,7 @@ class Vendor:
         says which under `x-undeclared-method`. Default: the vendor's not-found answer."""
         return self.not_found()
 
-    def mask(self, operation: Operation, body: Any) -> Any:
+    def mask(self, body: Any) -> Any:
         """The request body as the journal may keep it: secrets replaced. Default: by field name."""
         return mask_secrets(body)
 

@@ -111,7 +111,7 @@ class CensusVendor(Vendor):
         for run in self.runs.records.list(tenant):
             yield "fetchSyncRun", {"status": "success", "data": sync_serializers.sync_run(run)}
 
-    def mask(self, operation: Operation, body: Any) -> Any:
+    def mask(self, body: Any) -> Any:
         """Password-type credentials (and secret custom headers) never reach the journal."""
         if body is None:
             return None

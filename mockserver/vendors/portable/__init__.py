@@ -88,7 +88,7 @@ class PortableVendor(Vendor):
             yield "getRunAttempts", {"data": [serializers.run_attempt(a) for a in history]}
             yield "getFlowStatus", serializers.flow_status(flow["id"], history[-1] if history else None)
 
-    def mask(self, operation: Operation, body: Any) -> Any:
+    def mask(self, body: Any) -> Any:
         """PASSWORD properties of any spec (and secret-looking names) never reach the journal."""
         return mask_secrets(body, self._secret_names) if body is not None else None
 

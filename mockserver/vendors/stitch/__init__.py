@@ -75,7 +75,7 @@ class StitchVendor(Vendor):
         for job in connect.jobs.jobs.list(tenant):
             yield "list-extractions", source_serializers.page([source_serializers.extraction(job, client_id)], 1, f"/v4/{client_id}/extractions")
 
-    def mask(self, operation: Operation, body: Any) -> Any:
+    def mask(self, body: Any) -> Any:
         return mask_secrets(body, self._credential_names) if body is not None else None
 
 
