@@ -242,6 +242,23 @@ async def test_journal_never_holds_tokens_or_credentials(mock):
         assert secret not in held
 
 
+async def test_a_kept_row_holds_only_strings_numbers_and_bytes(mock):
+    """Nothing a handler keeps (a body, a query) can reach the journal by reference: a row is built
+    of immutable atoms, its query and body packed, so a later change to state cannot show in it and
+    the garbage collector stops tracking it."""
+    await traffic(mock)
+    await mock.get("/v2/destinations", params={"page": "1", "api_key": "k-secret"}, token="tok-a", check=False)
+    await mock.post("/v2/destinations", {"destinationSpec": "postgres", "properties": {"password": "p"}}, token="tok-a",
+                    check=False)
+    rows = list(mock.engine.journal._rows)
+    assert len(rows) == 8 and any(row[-1] is not None for row in rows)
+    for row in rows:
+        assert all(type(item) in (str, int, float, bytes, type(None)) for item in row), row
+    entries = (await listed(mock))["requests"]
+    assert entries[-2]["query"] == {"page": "1", "api_key": "********"}
+    assert entries[-1]["request_body"]["properties"]["password"] == "********"
+
+
 async def test_masking_remembers_field_names_within_a_bound(mock, monkeypatch):
     """Each field name's verdict (secret or not) is remembered, but a client inventing names cannot
     grow that memory without end; a name met after the bound is still judged."""

@@ -128,7 +128,7 @@ def payload(query: dict[str, str] | None, body: Any) -> bytes:
     """The part of a row that may be a tree of objects, kept as one bytes object (its JSON). The
     body the journal masked shares what held no secret with the body a handler may keep and change
     later, so it is encoded at once; the query is a dict, encoded with it. A row with neither keeps
-    None instead (the caller's test, saving a call on most reads)."""
+    None instead (the caller tests that, saving a call for every request that sends neither)."""
     return jsonio.pack((query, body))
 
 
