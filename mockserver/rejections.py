@@ -90,15 +90,14 @@ def request_secrets(request: web.Request, raw_body: Any, masked_body: Any) -> se
     tenant = rk.exchange(request).tenant_key
     if tenant:
         found.add(tenant)
-    if masked_body is not raw_body:  # the mask shares every part it left alone (mask_secrets)
-        found.update(_masked_values(raw_body, masked_body))
+    found.update(_masked_values(raw_body, masked_body))
     found.discard("")
     found.discard(MASK)
     return found
 
 
 def _masked_values(raw: Any, masked: Any) -> Iterable[str]:
-    if masked is raw:
+    if masked is raw:  # the mask shares every part it left alone (mask_secrets): nothing blanked there
         return
     if masked == MASK and raw != MASK:
         yield from _leaves(raw)
