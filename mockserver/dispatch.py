@@ -101,26 +101,25 @@ async def awaited_body(request: web.Request) -> bytes:
         raise PayloadTooLarge("request body too large", code="too_large") from None
 
 
-def parse_body(request: web.Request, operation: Operation, raw: bytes | None) -> Any:
-    if raw is None:
-        return None
-    if not raw.strip():
-        if operation.body_required:
-            raise Invalid("request body is required", code="empty_body")
-        return None
+def decode_body(request: web.Request, raw: bytes) -> Any:
+    """A body's JSON value; a body that is not JSON is refused here. Its schema is checked after
+    (`check_body`), once the journal can see the value: a refused body is journaled too, and its
+    credentials are known to the reason's masking (rejections.request_secrets)."""
     if request.headers.get("Content-Type") != JSON_TYPE:  # the usual spelling needs no parsing
         ctype = request.content_type
         if ctype and "json" not in ctype and ctype not in ("application/x-www-form-urlencoded", "application/octet-stream", "text/plain"):
             raise MalformedRequest(f"unsupported content type {ctype}; send application/json", code="content_type")
     try:
-        body = jsonio.loads(raw)
+        return jsonio.loads(raw)
     except jsonio.MalformedJSON as exc:
         raise MalformedRequest(f"malformed JSON: {exc}", code="malformed") from None
+
+
+def check_body(operation: Operation, body: Any) -> None:
     if operation.body_validator is not None:
         problems = errors_of(operation.body_validator, body)
         if problems:
             raise Invalid("; ".join(problems), code="schema", problems=problems)
-    return body
 
 
 def json_response(reply: Reply) -> web.Response:
@@ -178,7 +177,12 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
                     query[p.name] = _check_parameter(p, request.query[p.name])
                 elif p.required:
                     raise Invalid(f"query parameter {p.name} is required", code="query", name=p.name)
-            body = exchange.body = None if raw is None else parse_body(request, operation, raw)
+            body = None
+            if raw is not None and raw.strip():
+                body = exchange.body = decode_body(request, raw)
+                check_body(operation, body)
+            elif raw is not None and operation.body_required:
+                raise Invalid("request body is required", code="empty_body")
             handler = vendor.handlers.get(operation_id)  # looked up per request, so a test can swap one in
             if handler is None:
                 reply = example_reply(operation)

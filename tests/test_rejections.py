@@ -181,3 +181,61 @@ def test_header_values_are_one_printable_ascii_line():
     assert header_value("a\r\nb\tc") == "a b c"
     assert header_value("naïve") == "na\\xefve"
     assert len(header_value("x" * 5000)) == 1000
+
+
+# Every schema keyword whose jsonschema message quotes the instance, with a schema it fails under
+# when the instance is (or holds) a credential, and the sentence said instead.
+QUOTING_KEYWORDS = [
+    ({"minLength": 20}, "hunter2-secret", "body must be at least 20 characters"),
+    ({"maxLength": 1}, "hunter2-secret", "body must be at most 1 character"),
+    ({"pattern": "^x"}, "hunter2-secret", "body does not match ^x"),
+    ({"const": "x"}, "hunter2-secret", 'body must be "x"'),
+    ({"enum": ["a", "b"]}, "hunter2-secret", "body must be one of a, b"),
+    ({"anyOf": [{"type": "integer"}, {"type": "boolean"}]}, {"password": "hunter2-secret"},
+     "body matches none of the allowed forms"),
+    ({"oneOf": [{"type": "integer"}, {"type": "boolean"}]}, {"password": "hunter2-secret"},
+     "body matches none of the allowed forms"),
+    ({"oneOf": [{"type": "object"}, {"required": ["password"]}]}, {"password": "hunter2-secret"},
+     "body matches more than one of the allowed forms"),
+    ({"not": {"required": ["password", "token"]}}, {"password": "hunter2-secret", "token": "t-secret"},
+     "body must not have all of password, token"),
+    ({"not": {"type": "object"}}, {"password": "hunter2-secret"}, "body matches a form that is not allowed"),
+    ({"minItems": 2}, ["hunter2-secret"], "body must have at least 2 items"),
+    ({"maxItems": 1}, ["hunter2-secret", "x"], "body must have at most 1 item"),
+    ({"uniqueItems": True}, ["hunter2-secret", "hunter2-secret"], "body must not repeat an item"),
+    ({"contains": {"type": "integer"}}, ["hunter2-secret"], "body must contain an item of the allowed form"),
+    ({"maxProperties": 0}, {"password": "hunter2-secret"}, "body must have at most 0 fields"),
+    ({"properties": {"pin": {"maximum": 10}}}, {"pin": 123456789}, "pin must be at most 10"),
+    ({"properties": {"pin": {"multipleOf": 7}}}, {"pin": 123456789}, "pin must be a multiple of 7"),
+]
+
+
+@pytest.mark.parametrize(("schema", "instance", "sentence"), QUOTING_KEYWORDS)
+def test_a_schema_problem_never_quotes_the_value(schema, instance, sentence):
+    """The sentence goes to the client, the header, the log and the journal, where a body's secret
+    is blanked only if the mask knows it: so it names the field and the rule, never the value."""
+    from mockserver.spec.validation import compile_schema, errors_of
+
+    assert errors_of(compile_schema(schema), instance) == [sentence]
+
+
+async def test_a_body_refused_by_its_schema_is_journaled_masked_and_its_secret_shown_nowhere(mock, caplog):
+    """A Census sync whose source object carries a password fails the schema: the answer, the header,
+    the log line and the journal all say why without the password, the journal keeps the body it
+    refused (masked), and nothing is stored."""
+    caplog.set_level(logging.INFO, logger="mockserver.access")
+    before = mock.state()
+    body = {"operation": "upsert", "source_attributes": {"connection_id": 1, "object": {"password": "hunter2-secret"}},
+            "destination_attributes": {"connection_id": 2, "object": "contact"}, "mappings": []}
+    answer = await mock.post("/api/v1/syncs", body, token=SECRET_TOKEN)
+    assert answer.status == 400
+    assert answer.body == {"status": "error", "message": (
+        "mappings must contain an item of the allowed form; mappings must have at least 1 item; "
+        "source_attributes.object matches none of the allowed forms; source_attributes.object.type is required")}
+    assert answer.headers[HEADER] == "invalid: " + answer.body["message"]
+    entry = await last_entry(mock)
+    assert entry["reason"] == answer.headers[HEADER]
+    assert entry["request_body"]["source_attributes"]["object"] == {"password": "********"}
+    assert entry["request_body"]["mappings"] == []
+    assert "hunter2-secret" not in caplog.text and "hunter2-secret" not in str(entry)
+    assert mock.state() == before

@@ -19,7 +19,7 @@ import json
 import re
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from mockserver.spec import cache
 from mockserver.spec.fastcheck import Check, compile_check
@@ -223,27 +223,67 @@ def _where(error: ValidationError) -> str:
 
 
 def describe(error: ValidationError) -> str:
-    """One short sentence for one schema violation, naming the field it concerns."""
+    """One short sentence for one schema violation, naming the field it concerns.
+
+    Built from the schema's keyword and its value, never from the instance: jsonschema's own
+    messages quote the offending value (`'hunter2' is too short`, a whole object under `anyOf`), and
+    that value may be a credential. The sentence reaches the client, the `X-Mock-Rejection` header,
+    the access log and the journal, so what it cannot quote it cannot leak."""
     where = _where(error)
-    if error.validator == "required":
+    keyword, value = error.validator, error.validator_value
+    if keyword == "required":
         missing = re.search(r"'([^']+)' is a required property", error.message)
         name = missing.group(1) if missing else error.message
         return f"{where + '.' if where else ''}{name} is required"
-    if error.validator == "additionalProperties":
+    if keyword == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
         names = ", ".join(extra) if extra else error.message
         return f"unknown field{'s' if len(extra) > 1 else ''} {names}" + (f" in {where}" if where else "")
     subject = where or "body"
-    if error.validator == "type":
-        return f"{subject} must be of type {_types(error.validator_value)}"
-    if error.validator == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
-        return f"{subject} must be one of {options}"
-    if error.validator == "pattern":
-        return f"{subject} does not match {error.validator_value}"
-    if error.validator in ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"):
+    said = _SENTENCES.get(keyword)
+    if said is not None:
+        return f"{subject} {said(value)}"
+    if keyword in ("oneOf", "anyOf"):
+        many = keyword == "oneOf" and "is valid under each of" in error.message
+        return f"{subject} {'matches more than one' if many else 'matches none'} of the allowed forms"
+    if keyword == "not":
+        required = value.get("required") if isinstance(value, dict) and len(value) == 1 else None
+        if required:
+            return f"{subject} must not have all of {', '.join(required)}"
+        return f"{subject} matches a form that is not allowed"
+    if keyword in ("dependentRequired", "dependencies"):  # jsonschema names the fields only
         return f"{subject}: {error.message}"
-    return f"{subject}: {error.message}"
+    return f"{subject} is not valid ({keyword})"
+
+
+def _counted(words: str, noun: str) -> Callable[[Any], str]:
+    return lambda n: f"{words} {n} {noun}{'' if n == 1 else 's'}"
+
+
+# What follows the field's name, from the keyword's value alone, for the keywords whose sentence
+# needs nothing else.
+_SENTENCES: dict[str, Callable[[Any], str]] = {
+    "type": lambda v: f"must be of type {_types(v)}",
+    "enum": lambda v: f"must be one of {', '.join(str(x) for x in v)}",
+    "const": lambda v: f"must be {json.dumps(v)}",
+    "pattern": lambda v: f"does not match {v}",
+    "format": lambda v: f"must be a valid {v}",
+    "minimum": lambda v: f"must be at least {v}",
+    "maximum": lambda v: f"must be at most {v}",
+    "exclusiveMinimum": lambda v: f"must be greater than {v}",
+    "exclusiveMaximum": lambda v: f"must be less than {v}",
+    "multipleOf": lambda v: f"must be a multiple of {v}",
+    "minLength": _counted("must be at least", "character"),
+    "maxLength": _counted("must be at most", "character"),
+    "minItems": _counted("must have at least", "item"),
+    "maxItems": _counted("must have at most", "item"),
+    "minProperties": _counted("must have at least", "field"),
+    "maxProperties": _counted("must have at most", "field"),
+    "minContains": _counted("must contain at least", "matching item"),
+    "maxContains": _counted("must contain at most", "matching item"),
+    "uniqueItems": lambda v: "must not repeat an item",
+    "contains": lambda v: "must contain an item of the allowed form",
+}
 
 
 def _types(value: Any) -> str:

@@ -79,11 +79,12 @@ def method_not_allowed(allowed: list[str]) -> Reply:
     return Reply(405, {"message": _phrase(405)}, headers={"Allow": ", ".join(allowed)})
 
 
-# Body-schema sentences that would quote a whole regular expression or schema, said plainly instead.
+# Body-schema sentences said as the vendor would: a cron pattern is quoted whole otherwise, and two
+# fields that exclude each other are said as a rule, not as the schema keyword behind it.
 _SCHEMA_REWRITES = (
     (re.compile(r"^cron does not match "), "cron must be a cron expression: five fields (minute hour "
      "day-of-month month day-of-week), each *, a number, a range or a list, optionally with a /step"),
-    (re.compile(r"should not be valid under \{'required': \['frequency', 'cron'\]\}$"),
+    (re.compile(r"must not have all of frequency, cron$"),
      "frequency and cron are mutually exclusive: send one of them"),
 )
 
