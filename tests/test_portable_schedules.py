@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from mockserver.vendors.portable.schedules import Cron
+from mockserver.engine.schedules import Cron
 from portable_support import TOKEN, advance, attempts, make_flow
 
 DAY = 24 * 3600

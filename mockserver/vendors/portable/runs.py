@@ -22,6 +22,7 @@ from mockserver.engine.errors import Invalid, NotFound
 from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
 from mockserver.engine.outcomes import classify
 from mockserver.engine.resources import Resource, ResourceType
+from mockserver.engine.schedules import Schedule
 from mockserver.engine.store import TenantState
 from mockserver.vendors.portable.catalogue import Spec
 from mockserver.vendors.portable.schedules import seconds_until_next
@@ -57,12 +58,11 @@ class FlowRuns:
             stops=("CANCELLED",), delays={"PENDING": 2.0, "RUNNING": 8.0}, decide=self._decide,
             write=self._write_run, description="a flow's run attempt: PENDING, RUNNING, then SUCCEEDED or FAILED",
         ))
-        engine.lifecycles.declare(Lifecycle(
-            name=SCHEDULE, resource="flows", path=("waiting",), outcomes=("due",), stops=("stopped",),
-            delays={"waiting": 24 * 3600.0}, decide=lambda tenant, record, context: Outcome("due"),
-            write=self._write_schedule, repeat=True,
-            description="a flow's frequency or cron: each wait ends in a scheduled run attempt",
-        ))
+        self.schedule = Schedule(
+            engine, SCHEDULE, "flows",
+            next_wait=lambda flow, now: seconds_until_next(flow.get("frequency"), flow.get("cron"), now),
+            fire=self._scheduled, description="a flow's frequency or cron: each wait ends in a scheduled run attempt",
+        )
 
     # -- reading ---------------------------------------------------------------------------------------
     def history(self, tenant: TenantState, flow_id: int) -> list[dict[str, Any]]:
@@ -99,11 +99,7 @@ class FlowRuns:
 
     def reschedule(self, tenant: TenantState, flow: dict[str, Any]) -> None:
         """(Re)start the flow's schedule from now, or stop it for a manual flow."""
-        delay = seconds_until_next(flow.get("frequency"), flow.get("cron"), self.engine.clock.now())
-        if delay is None:
-            self.engine.lifecycles.stop(SCHEDULE, tenant, flow["id"], "stopped")
-            return
-        self.engine.lifecycles.start(SCHEDULE, tenant, flow["id"], {"delays": {"waiting": delay}})
+        self.schedule.reschedule(tenant, flow)
 
     # -- lifecycle callbacks ---------------------------------------------------------------------------
     def _decide(self, tenant: TenantState, flow: dict[str, Any], context: Mapping[str, Any]) -> Outcome:
@@ -149,15 +145,7 @@ class FlowRuns:
         counts = [(name, self._dice.randint(0, 5000)) for name in names]
         return [{"name": name, "extracted": n, "analyzed": n, "loaded": n} for name, n in counts]
 
-    def _write_schedule(self, flow: dict[str, Any], run: Run, now: datetime) -> None:
-        if run.state != "due":
-            return
-        tenant = run.tenant
-        if tenant is None:
-            return
+    def _scheduled(self, tenant: TenantState, flow: dict[str, Any], due: datetime) -> None:
+        """The schedule's turn: a scheduled attempt, unless one is still running (then it is skipped)."""
         if self.engine.lifecycles.active(RUN, tenant, flow["id"]) is None:
             self.trigger(tenant, flow["id"], trigger="scheduled")
-        if flow.get("cron"):  # the next wait of a cron schedule depends on when this one ended
-            delay = seconds_until_next(None, flow["cron"], now)
-            if delay is not None:
-                run.data["context"]["delays"] = {"waiting": delay}
