@@ -27,7 +27,9 @@ from mockserver.engine.clock import iso_millis
 from mockserver.engine.errors import Invalid, NotFound
 from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
 from mockserver.engine.resources import Resource, ResourceType
+from mockserver.engine.schedules import Schedule
 from mockserver.engine.store import TenantState
+from mockserver.vendors.census.schedules import next_wait
 from mockserver.vendors.census.syncs import Syncs
 
 LIFECYCLE = "census.sync_run"
@@ -45,6 +47,8 @@ FAILED_STEP = "Running sync"  # the step of the vendor's failed example, for for
 COUNTS = ("source_record_count", "source_record_updates", "source_record_deletes", "source_record_invalids",
           "records_processed", "records_updated", "records_failed", "records_invalid")
 TRIGGER_REASON = {"ui_tag": "API", "ui_detail": "Triggered through the API"}
+SCHEDULE = "census.sync_schedule"
+SCHEDULED_REASON = {"ui_tag": "Scheduled", "ui_detail": "Triggered by the sync's schedule"}  # [infer]
 
 
 def _missing(run_id: Any) -> NotFound:
@@ -75,6 +79,9 @@ class SyncRuns:
                 description="A sync run: queued, working, then completed or failed (cancel: failed with canceled)",
             )
         )
+        self.schedule = Schedule(engine, SCHEDULE, "syncs", next_wait=next_wait, fire=self._scheduled,
+                                 description="a sync's schedule: each wait ends in a scheduled sync run")
+        syncs.changed.append(self.schedule.reschedule)
 
     # -- queries -----------------------------------------------------------------------------------
     def get(self, tenant: TenantState, run_id: int) -> dict[str, Any]:
@@ -93,7 +100,9 @@ class SyncRuns:
         return "up to date" if ended[-1]["status"] == COMPLETED else "failing"
 
     # -- commands ----------------------------------------------------------------------------------
-    def trigger(self, tenant: TenantState, sync_id: int, force_full_sync: bool) -> dict[str, Any]:
+    def trigger(self, tenant: TenantState, sync_id: int, force_full_sync: bool,
+                scheduled: datetime | None = None) -> dict[str, Any]:
+        """A run of the sync now: through the API, or by its schedule at `scheduled`."""
         sync = self.syncs.get(tenant, sync_id)
         if sync["paused"]:
             raise Invalid(f"Sync {sync_id} is paused; unpause it to trigger a run", code="sync_paused")
@@ -115,13 +124,13 @@ class SyncRuns:
             "created_at": now,
             "updated_at": now,
             "completed_at": None,
-            "scheduled_execution_time": None,
+            "scheduled_execution_time": None if scheduled is None else iso_millis(scheduled),
             "error_code": None,
             "error_message": None,
             "error_detail": None,
             "canceled": False,
             "full_sync": full,
-            "sync_trigger_reason": dict(TRIGGER_REASON),
+            "sync_trigger_reason": dict(TRIGGER_REASON if scheduled is None else SCHEDULED_REASON),
         })
         if not in_flight:
             counts = {"source_record_count": rows, "records_processed": processed, "records_failed": 0, "records_invalid": 0}
@@ -134,6 +143,12 @@ class SyncRuns:
             raise Invalid(f"Sync run {run_id} is not running (it is {record['status']})", code="sync_run_ended")
         self.engine.lifecycles.stop(LIFECYCLE, tenant, run_id, CANCELLED, "The sync run was cancelled through the API")
         return record
+
+    def _scheduled(self, tenant: TenantState, sync: dict[str, Any], due: datetime) -> None:
+        """The schedule's turn: a run, `skipped` from the start when one is still in flight (the
+        vendor's rule for any trigger)."""
+        if not sync["paused"]:
+            self.trigger(tenant, sync["id"], False, scheduled=due)
 
     # -- the lifecycle's rules ---------------------------------------------------------------------
     def _decide(self, tenant: TenantState, record: dict[str, Any], context: Mapping[str, Any]) -> Outcome:

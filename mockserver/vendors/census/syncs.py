@@ -16,14 +16,16 @@ operation cannot change after creation (sending them unchanged is accepted).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
 from mockserver.engine.errors import Invalid, NotFound
 from mockserver.engine.resources import Resource, ResourceType
+from mockserver.engine.schedules import is_cron
 from mockserver.engine.store import TenantState
 from mockserver.vendors.census.models import CensusModel
+from mockserver.vendors.census.schedules import CRON_GRAMMAR
 from mockserver.vendors.census.sources import Sources
 from mockserver.vendors.census.sqlmodels import Models
 
@@ -66,6 +68,9 @@ class Syncs:
         )
         models.used_by = self.reading_model
         destinations.dependents.append(self._destination_deleted)
+        # Called with each sync created or updated (its schedule may have changed): SyncRuns keeps
+        # the sync's schedule from it.
+        self.changed: list[Callable[[TenantState, dict[str, Any]], None]] = []
 
     # -- queries -----------------------------------------------------------------------------------
     def all(self, tenant: TenantState) -> list[dict[str, Any]]:
@@ -106,7 +111,7 @@ class Syncs:
         if body.get("validate_only"):
             return None
         now = iso_millis(self.engine.clock.now())
-        return self.records.create(tenant, {
+        record = self.records.create(tenant, {
             "id": self.records.new_id(),
             "source_id": source["id"],
             "source_object": ref,
@@ -119,6 +124,8 @@ class Syncs:
             "created_at": now,
             "updated_at": now,
         })
+        self._changed(tenant, record)
+        return record
 
     def update(self, tenant: TenantState, sync_id: int, body: dict[str, Any]) -> dict[str, Any]:
         record = self.get(tenant, sync_id)
@@ -144,7 +151,12 @@ class Syncs:
         if mappings is not None:
             record["mappings"] = mappings
         record["updated_at"] = iso_millis(self.engine.clock.now())
+        self._changed(tenant, record)
         return record
+
+    def _changed(self, tenant: TenantState, record: dict[str, Any]) -> None:
+        for listener in self.changed:
+            listener(tenant, record)
 
     def delete(self, tenant: TenantState, sync_id: int) -> None:
         self.records.delete(tenant, sync_id)
@@ -243,5 +255,9 @@ def check_mappings(given: list[dict[str, Any]], obj: dict[str, Any], operation: 
 
 
 def _check_schedule(settings: dict[str, Any]) -> None:
-    if settings["schedule_frequency"] == "expression" and not settings["cron_expression"]:
+    if settings["schedule_frequency"] != "expression":
+        return
+    if not settings["cron_expression"]:
         raise Invalid("cron_expression is required when schedule_frequency is expression", code="schedule")
+    if not is_cron(settings["cron_expression"]):  # [infer] the grammar the mock runs; the vendor's is not documented
+        raise Invalid(f"cron_expression must be {CRON_GRAMMAR}", code="schedule")
