@@ -26,7 +26,7 @@ from mockserver.persistence import load_ctx, persistence_ctx
 from mockserver.middlewares import add_unmatched, request_steps
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
-from mockserver.routing import install_resolver
+from mockserver.routing import ANY_TAIL, install_resolver
 from mockserver.spec import SpecRegistry, VendorSpec, load_vendor_spec
 from mockserver.vendors import VENDOR_MODULES, create_vendor
 from mockserver.vendors.base import Vendor
@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         not_found = make_not_found(vendor)
         for prefix in vendor.spec.prefixes:
             add_route("*", prefix, not_found)
-            add_route("*", prefix + "/{tail:.*}", not_found)
+            add_route("*", prefix + "/" + ANY_TAIL, not_found)
     add_unmatched(app.router, wrap)
     # Vendors behind nginx (Stitch) read `/v4//sources` as `/v4/sources`: merged before routing; and
     # the route that answered a path is remembered for the next request of it (routing.py).

@@ -32,6 +32,7 @@ from mockserver.request_keys import Exchange
 from mockserver.admin.http import ADMIN_PREFIX
 from mockserver.engine import Engine
 from mockserver.engine.journal import JournalEntry, Row, entry_of, fingerprint, masked, payload
+from mockserver.routing import ANY_TAIL
 from mockserver.rejections import HEADER as REJECTION_HEADER, header_value, redact, reject, request_secrets
 from mockserver.vendors.base import MASK, is_secret_name, mask_secrets
 
@@ -124,7 +125,7 @@ def add_unmatched(router: web.UrlDispatcher, wrap: Wrap) -> None:
     request would get its text 404 or 405 from outside every route, so outside the steps; here it
     goes through them like any other (a JSON error, the admin shape under /__admin, a journal
     entry), and a path that another route serves with other methods still answers 405."""
-    catch_all = router.add_resource("/{tail:.*}")
+    catch_all = router.add_resource("/" + ANY_TAIL)
 
     others: list[tuple[str, web.AbstractResource]] = []  # each route's literal start, filled on first use
 

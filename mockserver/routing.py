@@ -22,6 +22,9 @@ from yarl import URL
 from mockserver.slashes import merged
 
 KNOWN_PATHS = 4096  # remembered (method, path) pairs; all forgotten at once when full
+# The rest of a path, whatever it holds, for catch-all routes: `.*` alone stops at a newline (`%0A`
+# in a path), and such a request fell through every route to aiohttp's own text 404.
+ANY_TAIL = "{tail:(?s:.*)}"
 
 
 def install_resolver(router: web.UrlDispatcher, merge_prefixes: Iterable[str]) -> None:
