@@ -99,6 +99,8 @@ class CensusVendor(Vendor):
             yield "fetchDestination", {"status": "success", "data": serializers.destination(record, self.model.connector_of(record))}
         for refresh in self.model.refreshes.records.list(tenant):
             yield "fetchDestinationObjectsRefreshStatus", {"status": refresh["status"]}
+        for refresh in self.sources.refreshes.records.list(tenant):
+            yield "fetchSourceTablesRefreshStatus", {"status": refresh["status"]}
         now, origin = self.engine.clock.now(), URL("http://127.0.0.1")
         for link in self.links.all(tenant):
             yield "fetchDestinationConnectLink", {"status": "success", "data": serializers.connect_link(link, now, origin)}

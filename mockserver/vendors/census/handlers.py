@@ -12,6 +12,7 @@ from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.links import ConnectLinks
 from mockserver.vendors.census.models import CensusModel
 from mockserver.vendors.census.pagination import page_of
+from mockserver.vendors.census.refreshes import OBJECTS
 
 
 def _origin(ctx: RequestContext) -> URL:
@@ -67,12 +68,15 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
     def get_object(ctx: RequestContext) -> Reply:
         return _ok(model.object(ctx.tenant, destination_id(ctx), ctx.path["object_full_name"]))
 
-    def refresh_objects(ctx: RequestContext) -> Reply:
-        return Reply(200, {"refresh_key": model.refresh_objects(ctx.tenant, destination_id(ctx))})
+    def objects_of(ctx: RequestContext) -> tuple[int, str]:
+        return model.destination(ctx.tenant, destination_id(ctx))["id"], OBJECTS
 
-    def refresh_status(ctx: RequestContext) -> Reply:
-        status = model.refresh_status(ctx.tenant, destination_id(ctx), int(ctx.query["refresh_key"]))
-        return Reply(200, {"status": status})
+    def fields_of(ctx: RequestContext) -> tuple[int, str]:
+        found = model.object(ctx.tenant, destination_id(ctx), ctx.path["object_full_name"])
+        return destination_id(ctx), f"fields {found['full_name']}"
+
+    refresh_objects, objects_refresh_status = model.refreshes.endpoints(objects_of)
+    refresh_fields, fields_refresh_status = model.refreshes.endpoints(fields_of)
 
     def list_connectors(ctx: RequestContext) -> Reply:
         return Reply(200, page_of(model.catalogue.ordered, ctx.query, ctx.request.url, serializers.connector))
@@ -110,7 +114,9 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
         "listDestinationObjects": list_objects,
         "fetchDestinationObject": get_object,
         "refreshDestinationObjects": refresh_objects,
-        "fetchDestinationObjectsRefreshStatus": refresh_status,
+        "fetchDestinationObjectsRefreshStatus": objects_refresh_status,
+        "refreshDestinationObjectFields": refresh_fields,
+        "fetchDestinationObjectFieldsRefreshStatus": fields_refresh_status,
         "listConnectors": list_connectors,
         "fetchConnector": get_connector,
         "listDestinationConnectLinks": list_links,

@@ -35,7 +35,11 @@ class CensusModel:
         )
         checks.declare(engine, checks.DESTINATION_TEST, "destinations", self.connector_of,
                        "A destination's connection test: running, then succeeded or failed")
-        self.refreshes = Refreshes(engine)
+        self.refreshes = Refreshes(
+            engine, name="refreshes", owner="destinations", owner_field="destination_id",
+            lifecycle="census.object_refresh", job_kind="census.refresh",
+            description="A destination's object (or one object's field) refresh: processing, then completed",
+        )
         # Called with (tenant, destination id) before a destination is deleted, to delete what needs it.
         self.dependents: list[Callable[[TenantState, int], None]] = []
 
@@ -124,10 +128,3 @@ class CensusModel:
             dependent(tenant, destination_id)
         self.records.delete(tenant, destination_id)
 
-    def refresh_objects(self, tenant: TenantState, destination_id: int) -> int:
-        self.destination(tenant, destination_id)
-        return self.refreshes.start(tenant, destination_id)
-
-    def refresh_status(self, tenant: TenantState, destination_id: int, key: int) -> str:
-        self.destination(tenant, destination_id)
-        return self.refreshes.status(tenant, destination_id, key)

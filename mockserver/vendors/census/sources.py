@@ -22,6 +22,7 @@ from mockserver.engine.resources import Resource, ResourceType
 from mockserver.engine.store import TenantState
 from mockserver.vendors.census import checks, credentials
 from mockserver.vendors.census.catalogue import Catalogue, Connector
+from mockserver.vendors.census.refreshes import Refreshes
 
 SOURCE_ID_START = 4  # the id in the vendor's examples
 SOURCE_TEST = "census.source_connection_check"
@@ -39,6 +40,11 @@ class Sources:
                 order=lambda r: (r["created_at"], r["id"]),
                 missing=lambda source_id: NotFound(f"no source {source_id}", code="source"),
             )
+        )
+        self.refreshes = Refreshes(
+            engine, name="source_refreshes", owner="sources", owner_field="source_id",
+            lifecycle="census.source_refresh",
+            description="A source's table (or one table's or model's column) refresh: processing, then completed",
         )
         checks.declare(engine, SOURCE_TEST, "sources", self.type_of,
                        "A source's connection test: running, then succeeded or failed")
@@ -76,6 +82,14 @@ class Sources:
             elif (table["table_catalog"], table["table_schema"], table["table_name"]) == (catalog, schema, name):
                 return table
         return None
+
+    def served_table(self, tenant: TenantState, source_id: int, table_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The source and its table `table_id`, or the vendor's 404."""
+        source = self.get(tenant, source_id)
+        table = self.table(source, table_id=table_id)
+        if table is None:
+            raise NotFound(f"no table {table_id} on source {source_id}", code="table")
+        return source, table
 
     def table_rows(self, record: dict[str, Any], table_id: int) -> int:
         override = (record.get("row_counts") or {}).get(str(table_id))

@@ -81,6 +81,25 @@ def build_sync_handlers(
     def list_source_objects(ctx: RequestContext) -> Reply:
         return page(ctx, views.objects(ctx.tenant, sources.get(ctx.tenant, ctx.path["source_id"])))
 
+    def get_table(ctx: RequestContext) -> Reply:
+        return _ok(sources.served_table(ctx.tenant, ctx.path["source_id"], ctx.path["table_id"])[1])
+
+    # -- refreshes: the source's tables, a table's or a model's columns ------------------------------
+    def tables_of(ctx: RequestContext) -> tuple[int, str]:
+        return sources.get(ctx.tenant, ctx.path["source_id"])["id"], "tables"
+
+    def table_columns_of(ctx: RequestContext) -> tuple[int, str]:
+        source, table = sources.served_table(ctx.tenant, ctx.path["source_id"], ctx.path["table_id"])
+        return source["id"], f"columns table {table['id']}"
+
+    def model_columns_of(ctx: RequestContext) -> tuple[int, str]:
+        model = models.get(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"])
+        return model["source_id"], f"columns model {model['id']}"
+
+    refresh_tables, tables_refresh_status = sources.refreshes.endpoints(tables_of)
+    refresh_table_columns, table_columns_refresh_status = sources.refreshes.endpoints(table_columns_of)
+    refresh_model_columns, model_columns_refresh_status = sources.refreshes.endpoints(model_columns_of)
+
     # -- models --------------------------------------------------------------------------------------
     def list_models(ctx: RequestContext) -> Reply:
         return page(ctx, models.of_source(ctx.tenant, ctx.path["source_id"]), lambda m: views.model(ctx.tenant, m))
@@ -149,6 +168,13 @@ def build_sync_handlers(
         "updateSource": update_source,
         "deleteSource": delete_source,
         "listSourceObjects": list_source_objects,
+        "fetchSourceTable": get_table,
+        "refreshSourceTables": refresh_tables,
+        "fetchSourceTablesRefreshStatus": tables_refresh_status,
+        "refreshTableColumns": refresh_table_columns,
+        "fetchTableColumnsRefreshStatus": table_columns_refresh_status,
+        "refreshModelColumns": refresh_model_columns,
+        "fetchModelColumnsRefreshStatus": model_columns_refresh_status,
         "listModels": list_models,
         "createModel": create_model,
         "fetchModel": get_model,
