@@ -53,6 +53,8 @@ async def test_a_portable_flow_status_follows_its_run_step_by_step(make_mock):
 
 
 async def test_a_polled_stitch_source_follows_its_check_and_its_schedule_follows_the_clock(mock):
+    # The schedule's turns held (manual mode), so passing a next run changes nothing in the store.
+    assert (await mock.put("/__admin/lifecycles/stitch.source_schedule", {"mode": "manual"})).status == 200
     created = (await mock.post("/v4/sources", RECURLY_CREATE, token=STITCH)).body
     path = f"/v4/sources/{created['id']}"
     first = await mock.get(path, token=STITCH)

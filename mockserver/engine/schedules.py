@@ -1,5 +1,5 @@
 """Recurring schedules: a record that does something on its own, again and again (a Portable flow's
-frequency or cron, a Census sync's schedule).
+frequency or cron, a Census sync's schedule, a Stitch source's replication interval).
 
 A schedule is one declared lifecycle that repeats: it waits, falls due, the vendor's `fire` runs,
 and the next wait begins, as long as `next_wait` has one for the record. So a schedule is state

@@ -20,11 +20,13 @@ from mockserver.engine.errors import Conflict, Invalid
 from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
 from mockserver.engine.outcomes import classify
 from mockserver.engine.resources import Resource, ResourceType
+from mockserver.engine.schedules import Schedule
 from mockserver.engine.store import TenantState
 from mockserver.vendors.stitch import checks
 from mockserver.vendors.stitch.sources import SourceModel
 
 REPLICATION_JOB = "stitch.replication_job"
+SCHEDULE = "stitch.source_schedule"
 EXTRACTING, LOADING = "extracting", "loading"
 SUCCEEDED, FAILED, STOPPED = "succeeded", "failed", "stopped"
 TERMINATED = "Terminated"
@@ -63,6 +65,8 @@ class JobModel:
                 description="A replication job: extracting, loading, then succeeded, failed or stopped",
             )
         )
+        self.schedule = Schedule(engine, SCHEDULE, "sources", next_wait=self._next_wait, fire=self._scheduled,
+                                 description="a source's replication frequency: each interval ends in a scheduled job")
 
     # -- reading -------------------------------------------------------------------------------------
     def running(self, tenant: TenantState, source: dict[str, Any]) -> dict[str, Any] | None:
@@ -131,6 +135,19 @@ class JobModel:
         self.sources.records.update(tenant, source_id, job_id=job["id"])
         self.engine.lifecycles.start(REPLICATION_JOB, tenant, job["id"])
         return self.jobs.get(tenant, job["id"])
+
+    def _next_wait(self, source: dict[str, Any], now: datetime) -> float | None:
+        if source["deleted_at"]:
+            return None
+        upcoming = self.sources.next_fire(source, self.sources.type_of(source), now)
+        return None if upcoming is None else max((upcoming - now).total_seconds(), 1.0)
+
+    def _scheduled(self, tenant: TenantState, source: dict[str, Any], due: datetime) -> None:
+        """The interval's turn: a job, when the vendor would run one now (a schedule is shown, so the
+        source is neither paused nor half configured) and none is running [infer: a turn that finds
+        one running is skipped]."""
+        if self.sources.schedulable(tenant, source) and self.running(tenant, source) is None:
+            self.start(tenant, source["id"])
 
     def stop(self, tenant: TenantState, source_id: int) -> None:
         """End the running job (if any) now; its extraction reads `Terminated`."""

@@ -59,6 +59,7 @@ def build_source_handlers(model: ConnectModel, answers: EncodedAnswers) -> dict[
     def create(ctx: RequestContext) -> Reply:
         body = ctx.body
         record = sources.create(ctx.tenant, body["type"], body["display_name"], body.get("properties") or {}, body.get("destination_id"))
+        jobs.schedule.reschedule(ctx.tenant, record)  # its interval counts from now (or its anchor)
         return Reply(200, source(ctx, record))
 
     def list_sources(ctx: RequestContext) -> Reply:
@@ -72,7 +73,9 @@ def build_source_handlers(model: ConnectModel, answers: EncodedAnswers) -> dict[
         return answers.reply(("get-source", ctx.tenant.key, source_id), lambda: source(ctx, record), until=next_run)
 
     def update(ctx: RequestContext) -> Reply:
-        return Reply(200, source(ctx, sources.update(ctx.tenant, num(ctx, "source_id"), ctx.body)))
+        record = sources.update(ctx.tenant, num(ctx, "source_id"), ctx.body)
+        jobs.schedule.reschedule(ctx.tenant, record)  # a new frequency, anchor or cron
+        return Reply(200, source(ctx, record))
 
     def delete(ctx: RequestContext) -> Reply:
         return Reply(200, source(ctx, model.delete_source(ctx.tenant, num(ctx, "source_id"))))

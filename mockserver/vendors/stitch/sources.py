@@ -106,12 +106,31 @@ class SourceModel:
         props = record["properties"]
         if props.get("cron_expression"):
             return {"type": "cron", "cron_expression": props["cron_expression"], "next_fire_time": None}
-        minutes = float(props.get("frequency_in_minutes") or stype.details.get("default_scheduling_interval") or 60)
+        upcoming = self.next_fire(record, stype, self.engine.clock.now())
+        assert upcoming is not None  # an interval always has a next turn
+        return {"type": "interval", "unit": "minute", "interval": self._minutes(record, stype),
+                "next_fire_time": iso_seconds(upcoming)}
+
+    def next_fire(self, record: dict[str, Any], stype: SourceType, now: datetime) -> datetime | None:
+        """The interval schedule's next turn strictly after `now`, counted from `anchor_time` (else the
+        creation time); None for a cron schedule, which the mock shows but does not run [infer]."""
+        props = record["properties"]
+        if props.get("cron_expression"):
+            return None
         anchor = parse_timestamp(str(props.get("anchor_time") or "")) or parse_iso(record["created_at"])
-        now = self.engine.clock.now()
-        every = timedelta(minutes=minutes)
+        every = timedelta(minutes=self._minutes(record, stype))
         periods = max(0, int((now - anchor) / every) + 1) if now >= anchor else 0
-        return {"type": "interval", "unit": "minute", "interval": minutes, "next_fire_time": iso_seconds(anchor + periods * every)}
+        return anchor + periods * every
+
+    def schedulable(self, tenant: TenantState, record: dict[str, Any]) -> bool:
+        """Whether the source's schedule runs now: the vendor shows one (not paused, not deleted, fully
+        configured, not an Import API source)."""
+        stype = self.type_of(record)
+        return self._schedule(record, stype, self.step(tenant, record, stype)) is not None
+
+    @staticmethod
+    def _minutes(record: dict[str, Any], stype: SourceType) -> float:
+        return float(record["properties"].get("frequency_in_minutes") or stype.details.get("default_scheduling_interval") or 60)
 
     # -- changing ------------------------------------------------------------------------------------
     def create(
