@@ -144,3 +144,20 @@ async def test_a_cron_expression_the_mock_cannot_run_is_refused_and_stores_nothi
 def test_the_cron_grammar_refuses_what_it_cannot_run():
     assert is_cron("5/15 0-23 1,15 */2 0-7") and not is_cron("0 24 * * *") and not is_cron("0 0 0 * *")
     assert Cron("0 0 * * 7").weekdays == frozenset({0})
+
+
+async def test_a_loaded_state_without_the_schedule_runs_is_scheduled_as_the_api_would(mock, make_mock):
+    """A state file written by hand (or before syncs were scheduled) holds the sync but no wait for
+    it: loading it starts one, so the sync runs on its schedule all the same."""
+    sync_id = await scheduled_sync(mock, schedule_frequency="hourly", schedule_minute=0)
+    saved = (await mock.get("/__admin/state")).body
+    for tenant in saved["vendors"]["census"]["tenants"].values():
+        waits = tenant["collections"].get("lifecycle_runs") or []
+        kept = [w for w in waits if not w["id"].startswith("census.sync_schedule:")]
+        assert len(kept) < len(waits)  # the saved state had the wait; this one does not
+        tenant["collections"]["lifecycle_runs"] = kept
+    saved["jobs"] = [j for j in saved["jobs"] if j["kind"] != "census.sync_schedule"]
+    restored = await make_mock()
+    assert (await restored.put("/__admin/state", saved)).status == 200
+    await advance(restored, 3600)
+    assert times(await runs(restored, sync_id)) == ["2026-01-01T10:00:00.000Z"]

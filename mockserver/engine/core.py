@@ -3,7 +3,7 @@ randomness and journal."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.engine.clock import RealClock, VirtualClock
 from mockserver.engine.faults import FaultBook
@@ -29,6 +29,7 @@ class Engine:
         self.resources = Resources(self.store)
         self.lifecycles = Lifecycles(self.store, self.scheduler, self.clock, self.resources, self.outcomes)
         self.faults = FaultBook(self.random.stream("faults"))
+        self.loaded: list[Callable[[], None]] = []  # called after a state load (schedules adopt their records)
         self._touched = 0
 
     def touch(self) -> None:
@@ -71,4 +72,6 @@ class Engine:
         self.store.load(raw.get("vendors") or {})
         self.scheduler.load(raw.get("jobs") or [])
         self.lifecycles.resume()
+        for adopt in self.loaded:
+            adopt()
         self.touch()

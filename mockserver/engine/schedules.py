@@ -116,8 +116,10 @@ class Schedule:
                  description: str) -> None:
         self._engine = engine
         self.name = name
+        self._resource = resource
         self._next_wait = next_wait
         self._fire = fire
+        engine.loaded.append(self._adopt)
         engine.lifecycles.declare(Lifecycle(
             name=name, resource=resource, path=(WAITING,), outcomes=(DUE,), stops=(STOPPED,),
             delays={WAITING: 24 * 3600.0}, decide=lambda tenant, record, context: Outcome(DUE),
@@ -130,6 +132,17 @@ class Schedule:
             self._engine.lifecycles.stop(self.name, tenant, record["id"], STOPPED)
             return
         self._engine.lifecycles.start(self.name, tenant, record["id"], {"delays": {WAITING: wait}})
+
+    def _adopt(self) -> None:
+        """After a state load, every record with a turn to come and no wait running gets one: a state
+        file written by hand, or before its vendor scheduled anything, schedules like the API would."""
+        lifecycles = self._engine.lifecycles
+        vendor = lifecycles.get(self.name).vendor
+        records = self._engine.resources.of(vendor, self._resource)
+        for tenant in list(self._engine.store.tenants(vendor).values()):
+            for record in records.list(tenant):
+                if lifecycles.active(self.name, tenant, record["id"]) is None:
+                    self.reschedule(tenant, record)
 
     def _write(self, record: dict[str, Any], run: Run, now: datetime) -> None:
         if run.state != DUE or run.tenant is None:
