@@ -161,3 +161,39 @@ async def test_a_loaded_state_without_the_schedule_runs_is_scheduled_as_the_api_
     assert (await restored.put("/__admin/state", saved)).status == 200
     await advance(restored, 3600)
     assert times(await runs(restored, sync_id)) == ["2026-01-01T10:00:00.000Z"]
+
+
+async def test_a_turn_the_vendor_refuses_is_skipped_and_the_schedule_goes_on(mock, monkeypatch):
+    from mockserver.app_keys import VENDORS
+    from mockserver.engine.errors import Invalid
+
+    sync_id = await scheduled_sync(mock, schedule_frequency="hourly", schedule_minute=0)
+    runs_model = mock.app[VENDORS]["census"].runs
+
+    def refuse(*args, **kwargs):
+        raise Invalid("refused for the test", code="test")
+
+    monkeypatch.setattr(runs_model, "trigger", refuse)
+    await advance(mock, 3600)
+    assert await runs(mock, sync_id) == []
+    monkeypatch.undo()
+    await advance(mock, 3600)
+    assert times(await runs(mock, sync_id)) == ["2026-01-01T11:00:00.000Z"]
+
+
+async def test_a_job_that_fails_is_logged_and_the_others_still_run(mock, caplog):
+    """A bug of ours in one job must not stop the jobs after it, nor fail the request that ran them."""
+    scheduler = mock.engine.scheduler
+
+    def broken(payload):
+        raise RuntimeError("a bug")
+
+    scheduler.register("test.broken", broken)
+    scheduler.schedule(1, "test.broken", {})
+    sync_id = await scheduled_sync(mock, schedule_frequency="continuous")
+    await advance(mock, 60)
+    assert "a test.broken job failed" in caplog.text
+    assert len(await runs(mock, sync_id)) == 1
+    scheduler.schedule(0, "test.broken", {})
+    answer = await mock.get(f"{BASE}/syncs/{sync_id}", token=TOKEN)  # the request runs the due job first
+    assert answer.status == 200

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable
 
+from mockserver.engine.errors import DomainError
 from mockserver.engine.lifecycles import Lifecycle, Outcome, Run
 from mockserver.engine.store import TenantState
 
@@ -147,7 +148,10 @@ class Schedule:
     def _write(self, record: dict[str, Any], run: Run, now: datetime) -> None:
         if run.state != DUE or run.tenant is None:
             return
-        self._fire(run.tenant, record, now)
+        try:
+            self._fire(run.tenant, record, now)
+        except DomainError:  # the vendor's own rules refuse this turn (as they would a request): skipped
+            pass
         wait = self._next_wait(record, now)  # a cron's next wait depends on when this one ended
         if wait is None:
             run.data["stopped"] = True  # no next turn: the lifecycle does not repeat
