@@ -88,3 +88,10 @@ async def test_a_deleted_source_runs_no_more(instant):
     instant.advance(3 * HOUR)
     assert await job_starts(instant, source) == []
     assert [j for j in instant.state()["jobs"] if "stitch.source_schedule" in str(j)] == []
+
+
+async def test_an_import_api_source_keeps_no_schedule(instant):
+    """Data is pushed to an Import API source, never replicated from it: no schedule, no wait."""
+    created = await instant.post("/v4/sources", {"type": "import_api", "display_name": "Import API"}, token=TOKEN)
+    assert created.status == 200 and created.body["schedule"] is None
+    assert [j for j in instant.state()["jobs"] if "stitch.source_schedule" in str(j)] == []

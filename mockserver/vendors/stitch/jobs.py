@@ -137,9 +137,10 @@ class JobModel:
         return self.jobs.get(tenant, job["id"])
 
     def _next_wait(self, source: dict[str, Any], now: datetime) -> float | None:
-        if source["deleted_at"]:
+        stype = self.sources.type_of(source)
+        if source["deleted_at"] or stype.import_api:  # an Import API source is pushed to, never run
             return None
-        upcoming = self.sources.next_fire(source, self.sources.type_of(source), now)
+        upcoming = self.sources.next_fire(source, stype, now)
         return None if upcoming is None else max((upcoming - now).total_seconds(), 1.0)
 
     def _scheduled(self, tenant: TenantState, source: dict[str, Any], due: datetime) -> None:
