@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mockserver.engine.core import Engine
 
 NextWait = Callable[[dict[str, Any], datetime], "float | None"]  # record, now -> seconds, or None: not scheduled
-Fire = Callable[[TenantState, dict[str, Any], datetime], None]  # tenant, record, the moment it fell due
+Fire = Callable[[TenantState, dict[str, Any], datetime], object]  # tenant, record, the moment it fell due (result unused)
 WAITING, DUE, STOPPED = "waiting", "due", "stopped"
 
 # (lowest, highest) of each cron field: minute, hour, day of month, month, day of week (7 = Sunday too)

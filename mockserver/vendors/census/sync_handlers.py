@@ -128,13 +128,16 @@ def build_sync_handlers(
         record = syncs.create(ctx.tenant, ctx.body)
         if record is None:  # validate_only
             return _ok({})
+        runs.schedule.reschedule(ctx.tenant, record)
         return _ok({"sync_id": record["id"]}, "created", 201)
 
     def get_sync(ctx: RequestContext) -> Reply:
         return _ok(views.sync(ctx.tenant, syncs.get(ctx.tenant, ctx.path["sync_id"])))
 
     def update_sync(ctx: RequestContext) -> Reply:
-        return _ok(views.sync(ctx.tenant, syncs.update(ctx.tenant, ctx.path["sync_id"], ctx.body)), "updated")
+        record = syncs.update(ctx.tenant, ctx.path["sync_id"], ctx.body)
+        runs.schedule.reschedule(ctx.tenant, record)  # a new frequency, time or pause
+        return _ok(views.sync(ctx.tenant, record), "updated")
 
     def delete_sync(ctx: RequestContext) -> Reply:
         syncs.delete(ctx.tenant, ctx.path["sync_id"])

@@ -79,9 +79,13 @@ class SyncRuns:
                 description="A sync run: queued, working, then completed or failed (cancel: failed with canceled)",
             )
         )
-        self.schedule = Schedule(engine, SCHEDULE, "syncs", next_wait=next_wait, fire=self._scheduled,
-                                 description="a sync's schedule: each wait ends in a scheduled sync run")
-        syncs.changed.append(self.schedule.reschedule)
+        # A turn is a trigger like the API's: `skipped` from the start when a run is in flight (the
+        # vendor's rule), refused (so not taken) for a sync paused since the schedule began.
+        self.schedule = Schedule(
+            engine, SCHEDULE, "syncs", next_wait=next_wait,
+            fire=lambda tenant, sync, due: self.trigger(tenant, sync["id"], False, scheduled=due),
+            description="a sync's schedule: each wait ends in a scheduled sync run",
+        )
 
     # -- queries -----------------------------------------------------------------------------------
     def get(self, tenant: TenantState, run_id: int) -> dict[str, Any]:
@@ -143,12 +147,6 @@ class SyncRuns:
             raise Invalid(f"Sync run {run_id} is not running (it is {record['status']})", code="sync_run_ended")
         self.engine.lifecycles.stop(LIFECYCLE, tenant, run_id, CANCELLED, "The sync run was cancelled through the API")
         return record
-
-    def _scheduled(self, tenant: TenantState, sync: dict[str, Any], due: datetime) -> None:
-        """The schedule's turn: a run, `skipped` from the start when one is still in flight (the
-        vendor's rule for any trigger)."""
-        if not sync["paused"]:
-            self.trigger(tenant, sync["id"], False, scheduled=due)
 
     # -- the lifecycle's rules ---------------------------------------------------------------------
     def _decide(self, tenant: TenantState, record: dict[str, Any], context: Mapping[str, Any]) -> Outcome:

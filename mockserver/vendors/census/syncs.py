@@ -16,7 +16,7 @@ operation cannot change after creation (sending them unchanged is accepted).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from mockserver.engine import Engine
 from mockserver.engine.clock import iso_millis
@@ -68,9 +68,6 @@ class Syncs:
         )
         models.used_by = self.reading_model
         destinations.dependents.append(self._destination_deleted)
-        # Called with each sync created or updated (its schedule may have changed): SyncRuns keeps
-        # the sync's schedule from it.
-        self.changed: list[Callable[[TenantState, dict[str, Any]], None]] = []
 
     # -- queries -----------------------------------------------------------------------------------
     def all(self, tenant: TenantState) -> list[dict[str, Any]]:
@@ -111,7 +108,7 @@ class Syncs:
         if body.get("validate_only"):
             return None
         now = iso_millis(self.engine.clock.now())
-        record = self.records.create(tenant, {
+        return self.records.create(tenant, {
             "id": self.records.new_id(),
             "source_id": source["id"],
             "source_object": ref,
@@ -124,8 +121,6 @@ class Syncs:
             "created_at": now,
             "updated_at": now,
         })
-        self._changed(tenant, record)
-        return record
 
     def update(self, tenant: TenantState, sync_id: int, body: dict[str, Any]) -> dict[str, Any]:
         record = self.get(tenant, sync_id)
@@ -151,12 +146,7 @@ class Syncs:
         if mappings is not None:
             record["mappings"] = mappings
         record["updated_at"] = iso_millis(self.engine.clock.now())
-        self._changed(tenant, record)
         return record
-
-    def _changed(self, tenant: TenantState, record: dict[str, Any]) -> None:
-        for listener in self.changed:
-            listener(tenant, record)
 
     def delete(self, tenant: TenantState, sync_id: int) -> None:
         self.records.delete(tenant, sync_id)

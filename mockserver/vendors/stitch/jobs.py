@@ -145,9 +145,9 @@ class JobModel:
 
     def _scheduled(self, tenant: TenantState, source: dict[str, Any], due: datetime) -> None:
         """The interval's turn: a job, when the vendor would run one now (a schedule is shown, so the
-        source is neither paused nor half configured) and none is running [infer: a turn that finds
-        one running is skipped]."""
-        if self.sources.schedulable(tenant, source) and self.running(tenant, source) is None:
+        source is neither paused nor half configured). A job still running refuses the start, as it
+        would a `POST .../sync`, and the turn is skipped [infer]."""
+        if self.sources.schedulable(tenant, source):
             self.start(tenant, source["id"])
 
     def stop(self, tenant: TenantState, source_id: int) -> None:
