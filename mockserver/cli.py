@@ -227,6 +227,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         stitch_destination_limit=args.stitch_destination_limit,
         portable_no_api_tokens=frozenset(args.portable_no_api_token),
         declared_tenants=config.declared_tenants,
+        partners=config.partners,
         lifecycles=config.lifecycles,
         strict_auth=args.strict_auth or config.strict_auth,
         state_file=args.state_file,

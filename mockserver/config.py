@@ -11,6 +11,9 @@ tokens:
     pt-starter: {api_access: false}       # a plan without API access: every call answers 403
   census:
     cs-workspace: {workspace_name: Acme Analytics}
+partners:                    # optional; who may create Stitch accounts (POST /v3/accounts)
+  stitch:
+    oc_partner_id: oc_partner_secret      # none declared: any non-empty pair (none under strict_auth)
 lifecycles:                  # optional; per lifecycle (GET /__admin/lifecycles lists them)
   census.sync_run: {mode: time, delays: {queued: 1, working: 5}}
   stitch.connection_check: {mode: manual}
@@ -50,7 +53,8 @@ ATTRIBUTES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "portable": {"api_access": (_boolean, "true or false")},
     "census": {"workspace_name": (_name, "a non-empty string of at most 200 characters")},
 }
-TOP_LEVEL = ("strict_auth", "tokens", "lifecycles")
+TOP_LEVEL = ("strict_auth", "tokens", "partners", "lifecycles")
+PARTNER_VENDORS = ("stitch",)  # the vendors whose API lets a partner create accounts
 LIFECYCLE_KEYS = ("mode", "delays")
 
 
@@ -59,6 +63,7 @@ class Config:
     declared_tenants: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     strict_auth: bool = False
     lifecycles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    partners: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def load_config(path: str | Path) -> Config:
@@ -140,7 +145,30 @@ def parse_config(raw: Any, source: str = "config") -> Config:
         if vendor not in ATTRIBUTES:
             raise ConfigError(f"{source}: tokens.{vendor}: unknown vendor; known: {', '.join(ATTRIBUTES)}")
         declared[vendor] = _vendor_tokens(entries, f"{source}: tokens.{vendor}", ATTRIBUTES[vendor])
-    return Config(declared_tenants=declared, strict_auth=strict, lifecycles=_lifecycles(raw.get("lifecycles"), source))
+    return Config(declared_tenants=declared, strict_auth=strict, lifecycles=_lifecycles(raw.get("lifecycles"), source),
+                  partners=_partners(raw.get("partners"), source))
+
+
+def _partners(raw: Any, source: str) -> dict[str, dict[str, str]]:
+    """Partner id -> secret per vendor; both non-empty strings without spaces, like tokens."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: partners must map a vendor name to its partner ids and secrets")
+    out: dict[str, dict[str, str]] = {}
+    for vendor, pairs in raw.items():
+        where = f"{source}: partners.{vendor}"
+        if vendor not in PARTNER_VENDORS:
+            raise ConfigError(f"{where}: only {', '.join(PARTNER_VENDORS)} has partners")
+        if not isinstance(pairs, dict) or not pairs:
+            raise ConfigError(f"{where}: give a mapping of partner id -> partner secret")
+        for pid, secret in pairs.items():
+            for what, value in (("partner id", pid), ("secret", secret)):
+                if not isinstance(value, str) or not value or value != value.strip() or " " in value:
+                    shown = repr(pid) if what == "partner id" else f"of {pid!r}"
+                    raise ConfigError(f"{where}: the {what} {shown} must be a non-empty string without spaces")
+        out[str(vendor)] = {str(k): str(v) for k, v in pairs.items()}
+    return out
 
 
 def _lifecycles(raw: Any, source: str) -> dict[str, dict[str, Any]]:

@@ -20,7 +20,7 @@ from mockserver.rejections import reject, rejected
 from mockserver.spec import Operation, Parameter
 from mockserver.spec.model import path_regex
 from mockserver.spec.examples import example_for
-from mockserver.spec.validation import errors_of
+from mockserver.spec.validation import errors_of, located_errors
 from mockserver.vendors.base import Reply, RequestContext, Vendor
 
 log = logging.getLogger("mockserver")
@@ -117,9 +117,13 @@ def decode_body(request: web.Request, raw: bytes) -> Any:
 
 def check_body(operation: Operation, body: Any) -> None:
     if operation.body_validator is not None:
-        problems = errors_of(operation.body_validator, body)
-        if problems:
-            raise Invalid("; ".join(problems), code="schema", problems=problems)
+        located = located_errors(operation.body_validator, body)
+        if located:
+            problems = [sentence for _, _, sentence in located]
+            fields: dict[str, str] = {}
+            for field, keyword, _ in located:
+                fields.setdefault(field, keyword)  # a field's first problem, in errors_of's order
+            raise Invalid("; ".join(problems), code="schema", problems=problems, fields=fields)
 
 
 def json_response(reply: Reply) -> web.Response:

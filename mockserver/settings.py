@@ -25,6 +25,9 @@ class Settings:
     # census: workspace_name). With strict_auth, tokens not declared here are refused.
     declared_tenants: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     strict_auth: bool = False
+    # Declared partners: vendor -> partner id -> partner secret (stitch: who may create accounts with
+    # POST /v3/accounts). None declared: any non-empty pair, or none at all under strict_auth.
+    partners: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Control plane and persistence (issue 5): /__admin needs this token when set; the state file is
     # loaded at start and rewritten atomically at most `state_write_delay` seconds after a change.
     admin_token: str | None = None

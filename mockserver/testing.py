@@ -103,6 +103,7 @@ class MockServer:
             settings.setdefault("declared_tenants", loaded.declared_tenants)
             settings.setdefault("strict_auth", loaded.strict_auth)
             settings.setdefault("lifecycles", loaded.lifecycles)
+            settings.setdefault("partners", loaded.partners)
         self.settings = Settings(host=host, port=port, virtual_clock=virtual_clock, **settings)
         self.clock = Clock(self)
         self.demo: list[tuple[str, str, str]] = []  # with demo=True: (vendor, token, what it holds)

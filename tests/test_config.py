@@ -69,6 +69,11 @@ def test_a_bad_config_file_stops_the_start_with_its_place(tmp_path):
         ({"tokens": {"stitch": {"sk": {"destination_limit": True}}}}, "destination_limit: must be a whole number"),
         ({"tokens": {"portable": {"pt": {"api_access": "no"}}}}, "api_access: must be true or false"),
         ({"tokens": {"census": {"cs": {"workspace_name": ""}}}}, "workspace_name: must be a non-empty string"),
+        ({"partners": ["oc_a"]}, "partners must map a vendor name"),
+        ({"partners": {"census": {"p": "s"}}}, "partners.census: only stitch has partners"),
+        ({"partners": {"stitch": {}}}, "partners.stitch: give a mapping of partner id -> partner secret"),
+        ({"partners": {"stitch": {"oc a": "s"}}}, "the partner id 'oc a' must be a non-empty string"),
+        ({"partners": {"stitch": {"oc_a": 12345}}}, "the secret of 'oc_a' must be a non-empty string"),
     ],
 )
 def test_config_mistakes_are_named(raw, message):
@@ -111,3 +116,11 @@ def load_config_text(tmp_path, text: str):
     path = tmp_path / "c.yaml"
     path.write_text(text)
     return load_config(path)
+
+
+def test_partners_reach_the_settings_and_a_secret_is_never_quoted(tmp_path):
+    settings = settings_for(tmp_path, "partners: {stitch: {oc_partner: oc_secret}}\n")
+    assert settings.partners == {"stitch": {"oc_partner": "oc_secret"}}
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"partners": {"stitch": {"oc_a": "has space"}}}, "mock.yaml")
+    assert "has space" not in str(caught.value)

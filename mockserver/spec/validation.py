@@ -232,9 +232,7 @@ def describe(error: ValidationError) -> str:
     where = _where(error)
     keyword, value = error.validator, error.validator_value
     if keyword == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message)
-        name = missing.group(1) if missing else error.message
-        return f"{where + '.' if where else ''}{name} is required"
+        return f"{where + '.' if where else ''}{_missing_name(error) or error.message} is required"
     if keyword == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
         names = ", ".join(extra) if extra else error.message
@@ -294,7 +292,27 @@ def _types(value: Any) -> str:
 
 def errors_of(validator: Validator, instance: Any) -> list[str]:
     """Every violation, as readable sentences, most specific first and stable in order."""
+    return [sentence for _, _, sentence in located_errors(validator, instance)]
+
+
+def located_errors(validator: Validator, instance: Any) -> list[tuple[str, str, str]]:
+    """Every violation as `(field, keyword, sentence)`: the top-level field it concerns ("" for the
+    whole instance; a missing required field names itself), the schema keyword it broke, and its
+    sentence. For vendors whose error bodies map each field to what is wrong with it (Stitch's
+    account form answers `"errors": {"email": "required"}`)."""
     if validator.certainly_valid(instance):
         return []
     ordered = sorted(validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
-    return [describe(e) for e in ordered]
+    return [(_field_of(e), str(e.validator), describe(e)) for e in ordered]
+
+
+def _field_of(error: ValidationError) -> str:
+    if error.absolute_path:
+        return str(error.absolute_path[0])
+    return _missing_name(error) if error.validator == "required" else ""
+
+
+def _missing_name(error: ValidationError) -> str:
+    """The field a `required` error is about (jsonschema names it only in its message)."""
+    missing = re.search(r"'([^']+)' is a required property", error.message)
+    return missing.group(1) if missing else ""

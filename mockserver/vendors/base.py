@@ -73,10 +73,9 @@ class Vendor:
         """The tenant a credential names: declared attributes applied, undeclared refused under strict auth."""
         key = self.tenant_key(token)
         strict = self.settings.strict_auth
-        if not strict:  # every request of a known account comes this way: one lookup
-            known = self.engine.store.find_tenant(self.name, key)
-            if known is not None:
-                return known
+        known = self.engine.store.find_tenant(self.name, key)
+        if known is not None and (not strict or known.attrs.get(ISSUED)):  # every known account: one lookup
+            return known
         declared = self.declared
         if strict and key not in declared:
             raise Unauthorized("token not declared (strict auth)")
@@ -138,6 +137,10 @@ def basic_credentials(request: web.Request) -> tuple[str, str] | None:
     user, sep, password = decoded.partition(":")
     return (user, password) if sep else None
 
+
+# A tenant attribute: the vendor's own API issued this credential (a Stitch partner's new account),
+# so strict auth accepts it as if it had been declared.
+ISSUED = "issued_by_api"
 
 SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key", "credential", "key_id", "sentinel")
 MASK = "********"

@@ -1,5 +1,6 @@
 """Stitch Connect: destinations (v3 and v4) and their types, sources and source types, streams and
-field selection, replication jobs with their extractions and loads, Import API tokens, notifications."""
+field selection, replication jobs with their extractions and loads, Import API tokens, notifications,
+partner-made accounts and ephemeral sessions."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mockserver.settings import Settings
 from mockserver.spec import Operation, VendorSpec
 from mockserver.vendors.base import MASK, Reply, SecretNames, Vendor, bearer_token, mask_secrets
 from mockserver.vendors.stitch import checks, errors, serializers, source_serializers
+from mockserver.vendors.stitch.accounts import AccountModel, build_account_handlers
 from mockserver.vendors.stitch.catalogue import Catalogue
 from mockserver.vendors.stitch.connect import ConnectModel
 from mockserver.vendors.answers import EncodedAnswers
@@ -25,7 +27,11 @@ from mockserver.vendors.stitch.models import StitchModel
 
 
 # The log download a 302 points at: like the vendor's pre-signed log URL, it needs no Stitch token.
-ANONYMOUS = ("download-extraction-log",)
+LOG_DOWNLOAD = "download-extraction-log"
+# A partner creating an account sends its partner credentials in the body, and no token: it acts
+# for no account until the one it makes (this stand-in is never stored or written to).
+ACCOUNT_CREATION = "create-an-account"
+NO_ACCOUNT = TenantState(key="")
 
 
 class StitchVendor(Vendor):
@@ -38,12 +44,17 @@ class StitchVendor(Vendor):
         self.model = StitchModel(engine, self.catalogue, settings.stitch_destination_limit)
         self.connect = ConnectModel(engine, fixtures_dir() / "stitch" / "source-types.yaml", self.model.records)
         answers = EncodedAnswers(engine.store, now=engine.clock.now)  # polled answers, kept encoded while the store does not change
-        self.handlers = {**build_handlers(self.model, self.connect.mapped_destination, answers), **build_source_handlers(self.connect, answers)}
+        self.accounts = AccountModel(engine, self.model.init_account, settings.partners.get(self.name, {}), settings.strict_auth)
+        self.handlers = {**build_handlers(self.model, self.connect.mapped_destination, answers),
+                         **build_source_handlers(self.connect, answers), **build_account_handlers(self.accounts)}
         forms = [t.properties for t in self.catalogue.ordered] + [t.properties for t in self.connect.types.ordered]
         self._credential_names = SecretNames(p.name for props in forms for p in props if p.is_credential)
 
     def authenticate(self, request: web.Request) -> TenantState:
-        if rk.exchange(request).operation in ANONYMOUS:
+        operation = rk.exchange(request).operation
+        if operation == ACCOUNT_CREATION:
+            return NO_ACCOUNT
+        if operation == LOG_DOWNLOAD:
             tenant = checks.tenant_of(self.engine, request.match_info.get("job_name", ""))
             if tenant is None:
                 raise NotFound("Not Found", code="job")

@@ -5,7 +5,7 @@
 - Property and type problems: the `{"error": CODE, "data": {"message": ...}}` object Stitch documents
   for the same problems on its source endpoints.
 - Unknown routes, methods and malformed ids: 404 (Stitch answers 404 rather than 405).
-- Sources, replication jobs, streams, hooks and custom emails each have their own shape (the
+- Sources, replication jobs, streams, hooks, custom emails and accounts each have their own shape (the
   operation's `x-error-family`, and the error's code, pick it); see the README's Stitch notes.
 """
 
@@ -35,6 +35,8 @@ CODED = (
 # The replication-jobs family: {"error": {"type": TYPE, "message": ...}}; already_running is a 200.
 JOB_TYPES = ("already_running", "invalid_source", "generic")
 SPEC_LEVEL = ("schema", "empty_body", "query")
+# The accounts family: {"code": CODE, "message": ..., "errors": {field: what}} (the account form).
+INVALID_FORM = "Invalid form data."
 
 
 FAULT_MESSAGES = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -69,6 +71,8 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
             return Reply(400, {"error": {"message": error.message}})
         return Reply(400, error.message)
     if isinstance(error, Invalid):
+        if error.code == "ExistingUser":
+            return Reply(400, {"code": error.code, "message": error.message})
         if error.code in JOB_TYPES:
             return Reply(400, {"error": {"type": error.code, "message": error.message}})
         if error.code == "invalid_fields":
@@ -96,6 +100,11 @@ def render_family(error: DomainError, operation: Operation | None, family: str) 
         return None
     if not (error.code in SPEC_LEVEL or isinstance(error, MalformedRequest)):
         return None
+    if family == "accounts":
+        fields = error.detail.get("fields") or {}
+        return Reply(400, {"code": "BadRequest", "message": INVALID_FORM, "errors": {
+            name: "required" if keyword in ("required", "minLength") else "invalid" for name, keyword in fields.items() if name
+        }})
     documented = str((operation.extensions.get("x-invalid-message") if operation else None) or error.message)
     if family in ("sources", "hooks"):
         return Reply(400, {"error": "InvalidBody", "data": {"message": documented}})
