@@ -55,6 +55,15 @@ class Resource:
     def find(self, tenant: TenantState, record_id: Any) -> Record | None:
         return tenant.collection(self.name).get(record_id)
 
+    def locate(self, matches: Callable[[Record], bool]) -> tuple[TenantState, Record] | None:
+        """The first record of any tenant that `matches`, with its tenant: for what a client opens
+        without a credential, where the record itself says whose it is (a connect link's page)."""
+        for tenant in self._store.tenants(self.type.vendor).values():
+            for record in tenant.collections.get(self.name, {}).values():
+                if matches(record):
+                    return tenant, record
+        return None
+
     def get(self, tenant: TenantState, record_id: Any, missing: Missing | None = None) -> Record:
         """The record, or the vendor's not-found (`missing` overrides the declared one for one call)."""
         record = tenant.collection(self.name).get(record_id)

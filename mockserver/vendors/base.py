@@ -143,13 +143,16 @@ def basic_credentials(request: web.Request) -> tuple[str, str] | None:
 ISSUED = "issued_by_api"
 
 SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key", "credential", "key_id", "sentinel")
+# Names that are secrets as a whole word only (as a part they are not: `author`, `oauth_provider`):
+# a Census connect link's page is opened with `?auth=<the link's key>`.
+SECRET_NAMES = frozenset({"auth"})
 MASK = "********"
 
 
 @lru_cache(maxsize=4096)  # field names are a small vocabulary, asked about on every journaled body
 def is_secret_name(name: str) -> bool:
     lowered = name.lower()
-    return any(word in lowered for word in SECRET_WORDS)
+    return lowered in SECRET_NAMES or any(word in lowered for word in SECRET_WORDS)
 
 
 class SecretNames(dict[str, bool]):

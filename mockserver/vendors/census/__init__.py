@@ -1,5 +1,5 @@
 """Census (workspace management API): destinations, their objects and refreshes, connectors and
-destination connect links; source types, sources, their tables and models; syncs and sync runs;
+destination connect links (and the page a link opens); source types, sources, their tables and models; syncs and sync runs;
 under /api/v1.
 
 Auth: `Authorization: Bearer <workspace key>` (airflow-provider-census sends that), or HTTP Basic
@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from aiohttp import web
 from yarl import URL
 
+from mockserver import request_keys as rk
 from mockserver.engine import Engine
 from mockserver.engine.errors import DomainError, Unauthorized
 from mockserver.engine.store import TenantState
@@ -35,6 +36,7 @@ from mockserver.vendors.census.sync_handlers import Views, build_sync_handlers
 from mockserver.vendors.census.sync_runs import SyncRuns
 from mockserver.vendors.census.syncs import Syncs
 
+LINK_PAGE = "completeConnectLink"  # the page a connect link's `uri` opens: no API key
 KEY_PREFIX = "secret-token:"
 BASIC_USER = "bearer"
 KNOWN_HEADERS = 1024  # Authorization headers whose workspace key is remembered (then forgotten all at once)
@@ -76,6 +78,8 @@ class CensusVendor(Vendor):
         self._keys: dict[str, str] = {}
 
     def authenticate(self, request: web.Request) -> TenantState:
+        if rk.exchange(request).operation == LINK_PAGE:  # opened by the end user: the link's auth says whose
+            return self.links.tenant_of(request.query.get("auth", ""))
         header = request.headers.get("Authorization", "")
         key = self._keys.get(header)
         if key is None:

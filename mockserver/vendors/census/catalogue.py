@@ -34,6 +34,7 @@ class ConfigField:
     input_type: str
     possible_values: tuple[str, ...] | None
     pattern: re.Pattern[str] | None
+    placeholder: str | None = None
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> "ConfigField":
@@ -47,6 +48,7 @@ class ConfigField:
             input_type=raw.get("input_type", "textbox"),
             possible_values=tuple(raw["possible_values"]) if raw.get("possible_values") else None,
             pattern=re.compile(raw["matches"]) if raw.get("matches") else None,
+            placeholder=raw.get("placeholder") if isinstance(raw.get("placeholder"), str) else None,
         )
 
     def required(self, editing: bool) -> bool:

@@ -14,7 +14,7 @@ Rules (documented in the README's Census notes):
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.engine.errors import Invalid
 from mockserver.vendors.base import MASK
@@ -81,6 +81,30 @@ def merge(connector: Connector, stored: dict[str, Any], given: dict[str, Any], *
     if missing:
         raise Invalid(f"Missing required credentials for {connector.service_name}: " + ", ".join(missing), code="credentials")
     return merged
+
+
+def as_end_user_would(connector: Connector, secret: Callable[[], str]) -> dict[str, Any]:
+    """Credentials for every field a new connection requires, as an end user completing a connect
+    link would give them: the field's first allowed value, else its placeholder (the form's own
+    example, which fits its pattern), else `secret()` for a password field, else a plain
+    `<field id>-value`. `merge` then checks and types them like any API-given credentials."""
+    given: dict[str, Any] = {}
+    for field in connector.fields:
+        if not field.required(editing=False):
+            continue
+        if field.input_type == KEY_VALUE_PAIRS:
+            given[field.id] = {}
+        elif field.possible_values:
+            given[field.id] = field.possible_values[0]
+        elif field.placeholder and not field.secret:
+            given[field.id] = field.placeholder
+        elif field.type == "boolean":
+            given[field.id] = False
+        elif field.type == "integer":
+            given[field.id] = 1
+        else:
+            given[field.id] = secret() if field.secret else f"{field.id}-value"
+    return given
 
 
 def masked_headers(headers: Any) -> Any:

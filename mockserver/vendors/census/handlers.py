@@ -101,6 +101,13 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
     def revoke_link(ctx: RequestContext) -> Reply:
         return _ok(link_view(ctx)(links.revoke(ctx.tenant, int(ctx.path["connect_link_id"]))))
 
+    def complete_link(ctx: RequestContext) -> Reply:
+        link = links.complete(ctx.tenant, ctx.query["auth"], model.create_linked)
+        if link["redirect_uri"]:
+            return Reply(302, b"", headers={"Location": link["redirect_uri"]})
+        destination = model.destination(ctx.tenant, link["destination_id"])
+        return Reply(200, serializers.link_completed_page(destination), headers={"Content-Type": "text/html; charset=utf-8"})
+
     def fetch_workspace(ctx: RequestContext) -> Reply:
         return _ok(workspace.view(ctx.tenant))
 
@@ -123,4 +130,5 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
         "createDestinationConnectLink": create_link,
         "fetchDestinationConnectLink": get_link,
         "revokeDestinationConnectLink": revoke_link,
+        "completeConnectLink": complete_link,
     }

@@ -1,4 +1,5 @@
-"""Destination connect links (Census Embedded): created for a connector type, expire, can be revoked.
+"""Destination connect links (Census Embedded): created for a connector type, expire, can be revoked,
+and are completed once, when the link's page is opened (the mock stands in for the end user).
 
 A link expires 24 hours after creation on the engine's clock; `expired` is computed from the clock
 each time the link is shown, so no job is needed. Revoking is idempotent. The link's secret is an
@@ -8,10 +9,10 @@ each time the link is shown, so no job is needed. Revoking is idempotent. The li
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.engine import Engine
-from mockserver.engine.clock import iso_millis
+from mockserver.engine.clock import iso_millis, parse_iso
 from mockserver.engine.errors import Invalid, NotFound
 from mockserver.engine.resources import ResourceType
 from mockserver.engine.store import TenantState
@@ -62,3 +63,25 @@ class ConnectLinks:
 
     def revoke(self, tenant: TenantState, link_id: int) -> dict[str, Any]:
         return self.records.update(tenant, link_id, revoked=True)
+
+    def tenant_of(self, auth: str) -> TenantState:
+        """The workspace whose link this `auth` is: the link's page is opened without an API key."""
+        found = self.records.locate(lambda link: link["auth"] == auth)
+        if found is None:
+            raise NotFound("no connect link with this auth", code="connect_link")
+        return found[0]
+
+    def complete(self, tenant: TenantState, auth: str, create: Callable[[TenantState, str], dict[str, Any]]) -> dict[str, Any]:
+        """The end user finishes the link's flow: `create` makes the destination of the link's type,
+        and the link names it from then on. A link is used once; a revoked or expired one not at all."""
+        link = next((r for r in self.records.records(tenant).values() if r["auth"] == auth), None)
+        if link is None:
+            raise NotFound("no connect link with this auth", code="connect_link")
+        if link["revoked"]:
+            raise Invalid("This connect link has been revoked", code="connect_link")
+        if self.engine.clock.now() >= parse_iso(link["expiration"]):
+            raise Invalid("This connect link has expired", code="connect_link")
+        if link["destination_id"] is not None:
+            raise Invalid("This connect link has already been used", code="connect_link")
+        destination = create(tenant, link["type"])
+        return self.records.update(tenant, link["id"], destination_id=destination["id"])

@@ -80,7 +80,18 @@ class CensusModel:
 
     def create(self, tenant: TenantState, type_name: str, name: str | None, given: dict[str, Any]) -> dict[str, Any]:
         connector = self.creatable(type_name)
-        stored = credentials.merge(connector, {}, given, editing=False)
+        return self._insert(tenant, connector, name, credentials.merge(connector, {}, given, editing=False))
+
+    def create_linked(self, tenant: TenantState, type_name: str) -> dict[str, Any]:
+        """The destination an end user makes by completing a connect link of this type (which the
+        link's creation checked): credentials as the user would give them, any connector the link
+        allows, API-creatable or not (OAuth-only types are made this way)."""
+        connector = self.catalogue.get(type_name)
+        assert connector is not None, type_name
+        given = credentials.as_end_user_would(connector, lambda: self.engine.random.token(16))
+        return self._insert(tenant, connector, None, credentials.merge(connector, {}, given, editing=False))
+
+    def _insert(self, tenant: TenantState, connector: Connector, name: str | None, stored: dict[str, Any]) -> dict[str, Any]:
         token = self.engine.random.token(4)
         record: dict[str, Any] = {
             "id": self.records.new_id(),

@@ -1,7 +1,9 @@
-"""Census-shaped JSON for destinations, objects, connectors and connect links."""
+"""Census-shaped JSON for destinations, objects, connectors and connect links (and the page a
+completed link shows)."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
@@ -43,3 +45,12 @@ def connect_link(link: dict[str, Any], now: datetime, base: URL) -> dict[str, An
         "redirect_uri": link["redirect_uri"],
         "destination_id": link["destination_id"],
     }
+
+
+def link_completed_page(destination: dict[str, Any]) -> bytes:
+    """What the end user sees when a connect link with no `redirect_uri` is done: a page naming the
+    destination the link made (the vendor's page is its web app's; this one only says it is done)."""
+    name = html.escape(str(destination["name"]))
+    return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Connected</title></head><body>"
+            f"<h1>Connected</h1><p>Destination {destination['id']} ({name}) is connected to your workspace."
+            f" You may close this page.</p></body></html>").encode()

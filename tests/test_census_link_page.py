@@ -1,0 +1,109 @@
+"""The page a Census connect link's `uri` opens (`GET /pbc?auth=...`), where the mock stands in for
+the end user: it makes the link's destination, names it on the link, and sends the user on to the
+link's `redirect_uri`; a link is used once, and a revoked, expired or unknown one makes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from census_support import BASE, TOKEN
+from conftest import Answer
+from yarl import URL
+
+from mockserver.app import VENDORS
+
+LINKS = f"{BASE}/destination_connect_links"
+
+
+async def make_link(mock, type_name="hubspot", redirect_uri=None):
+    answer = await mock.post(LINKS, {"type": type_name, "redirect_uri": redirect_uri}, token=TOKEN)
+    assert answer.status == 201, answer
+    return answer.body["data"]
+
+
+async def open_page(mock, link_or_path):
+    """Opens the link's page as a browser would (no API key), without following a redirect."""
+    target = link_or_path if isinstance(link_or_path, str) else URL(link_or_path["uri"]).path_qs
+    async with mock.client.get(target, allow_redirects=False) as resp:
+        status, headers, raw = resp.status, resp.headers, await resp.read()
+    if status < 400:  # a page or a redirect: its status must be one the spec declares
+        mock.check_contract("GET", "/pbc", Answer(status, None, "", headers))
+    return status, headers, raw
+
+
+async def test_opening_the_page_makes_the_destination_and_the_link_names_it(mock):
+    link = await make_link(mock, "hubspot")
+    status, headers, page = await open_page(mock, link)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    fetched = (await mock.get(f"{LINKS}/{link['id']}", token=TOKEN)).body["data"]
+    destination_id = fetched["destination_id"]
+    assert isinstance(destination_id, int) and f"Destination {destination_id}".encode() in page
+    assert (fetched["revoked"], fetched["expired"]) == (False, False)
+    destination = (await mock.get(f"{BASE}/destinations/{destination_id}", token=TOKEN)).body["data"]
+    assert destination["type"] == "hubspot" and destination["name"] == "HubSpot"
+    assert "oauth_code" not in destination["connection_details"]  # a password field, never shown
+    mock.advance(60)  # its connection test runs as for any new destination
+    tested = (await mock.get(f"{BASE}/destinations/{destination_id}", token=TOKEN)).body["data"]
+    assert tested["last_test_succeeded"] is True
+
+
+async def test_with_a_redirect_uri_the_user_is_sent_on(mock):
+    link = await make_link(mock, "salesforce", "https://app.example.com/census/done?step=2")
+    status, headers, _ = await open_page(mock, link)
+    assert status == 302 and headers["Location"] == "https://app.example.com/census/done?step=2"
+    assert (await mock.get(f"{LINKS}/{link['id']}", token=TOKEN)).body["data"]["destination_id"] is not None
+
+
+async def test_every_type_a_link_may_make_is_made(mock):
+    catalogue = mock.app[VENDORS]["census"].catalogue
+    types = [c.service_name for c in catalogue.ordered if c.creatable_via_connect_link]
+    assert "google_ads" in types and "braze" in types  # OAuth-only, and a pattern-checked field
+    for type_name in types:
+        link = await make_link(mock, type_name)
+        assert (await open_page(mock, link))[0] == 200, type_name
+        made = (await mock.get(f"{LINKS}/{link['id']}", token=TOKEN)).body["data"]["destination_id"]
+        assert (await mock.get(f"{BASE}/destinations/{made}", token=TOKEN)).body["data"]["type"] == type_name
+
+
+async def refused(mock, target, status, body):
+    before = mock.state()
+    got, headers, raw = await open_page(mock, target)
+    assert got == status and headers["Content-Type"].startswith("application/json")
+    assert json.loads(raw) == body
+    mock.check_contract("GET", "/pbc", Answer(got, body, raw.decode(), headers))
+    assert mock.state() == before
+
+
+async def test_a_link_is_used_once(mock):
+    link = await make_link(mock)
+    await open_page(mock, link)
+    await refused(mock, link, 400, {"status": "error", "message": "This connect link has already been used"})
+
+
+async def test_a_revoked_link_makes_nothing(mock):
+    link = await make_link(mock)
+    await mock.post(f"{LINKS}/{link['id']}/revoke", token=TOKEN)
+    await refused(mock, link, 400, {"status": "error", "message": "This connect link has been revoked"})
+
+
+async def test_an_expired_link_makes_nothing(mock):
+    link = await make_link(mock)
+    mock.advance(24 * 3600)
+    await refused(mock, link, 400, {"status": "error", "message": "This connect link has expired"})
+
+
+@pytest.mark.parametrize("target", ["/pbc?auth=" + "0" * 48, "/pbc?auth=", "/pbc"])
+async def test_an_unknown_or_missing_auth_names_no_link(mock, target):
+    await make_link(mock)
+    await refused(mock, target, 404, {"status": 404})
+
+
+async def test_the_journal_and_log_never_show_the_links_auth(mock, caplog):
+    link = await make_link(mock)
+    auth = URL(link["uri"]).query["auth"]
+    with caplog.at_level("INFO", logger="mockserver.access"):
+        await open_page(mock, link)
+    entry = [e for e in mock.engine.journal if e.path == "/pbc"][-1]
+    assert entry.query == {"auth": "********"} and entry.operation_id == "completeConnectLink"
+    assert auth not in caplog.text and "/pbc?auth=********" in caplog.text
