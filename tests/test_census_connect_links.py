@@ -1,4 +1,5 @@
-"""Census destination connect links: create, list, fetch, revoke, 24-hour expiry on the clock."""
+"""Census destination connect links: create, list, fetch, revoke, 24-hour expiry on the clock (and
+the refusals source connect links share)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from yarl import URL
 from census_support import BASE, OTHER, TOKEN
 
 LINKS = f"{BASE}/destination_connect_links"
+SOURCE_LINKS = f"{BASE}/source_connect_links"
 LINK_KEYS = {"id", "type", "expiration", "expired", "revoked", "uri", "redirect_uri", "destination_id"}
 
 
@@ -85,18 +87,21 @@ async def test_revoking_in_another_workspace_is_404_and_changes_nothing(mock):
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("links", "body", "message"),
     [
-        ({"type": "no_such_type"}, "Invalid destination type: no_such_type"),
-        ({"type": "google_sheets"}, "Destinations of type google_sheets cannot be created via connect link"),
-        ({}, "type is required"),
-        ({"type": 3}, "type must be of type string"),
-        ({"type": "hubspot", "redirect_uri": 5}, "redirect_uri must be of type string or null"),
+        (LINKS, {"type": "no_such_type"}, "Invalid destination type: no_such_type"),
+        (LINKS, {"type": "google_sheets"}, "Destinations of type google_sheets cannot be created via connect link"),
+        (LINKS, {}, "type is required"),
+        (LINKS, {"type": 3}, "type must be of type string"),
+        (LINKS, {"type": "hubspot", "redirect_uri": 5}, "redirect_uri must be of type string or null"),
+        (SOURCE_LINKS, {"type": "big_query"}, "Sources of type big_query cannot be created via connect link"),
+        (SOURCE_LINKS, {"type": "oracle"}, "Invalid source type: oracle"),
+        (SOURCE_LINKS, {}, "type is required"),
     ],
 )
-async def test_bad_create_is_400_and_changes_nothing(mock, body, message):
+async def test_bad_create_is_400_and_changes_nothing(mock, links, body, message):
     before = mock.state()
-    answer = await mock.post(LINKS, body, token=TOKEN)
+    answer = await mock.post(links, body, token=TOKEN)
     assert (answer.status, answer.body) == (400, {"status": "error", "message": message})
     assert mock.state() == before
 

@@ -1,19 +1,24 @@
-"""The page a Census connect link's `uri` opens (`GET /pbc?auth=...`), where the mock stands in for
-the end user: it makes the link's destination, names it on the link, and sends the user on to the
-link's `redirect_uri`; a link is used once, and a revoked, expired or unknown one makes nothing."""
+"""Census connect links beyond destinations' (source links, links that reauthorize a destination or
+a source) and the page a link's `uri` opens (`GET /pbc?auth=...`), where the mock stands in for the
+end user: it makes (or reauthorizes) the link's connection, names it on the link, and sends the
+user on to the link's `redirect_uri`; a link is used once, and a revoked, expired or unknown one
+makes nothing."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from census_support import BASE, TOKEN
+from census_support import BASE, TOKEN, create
+from census_sync_support import create_source
 from conftest import Answer
 from yarl import URL
 
 from mockserver.app import VENDORS
 
 LINKS = f"{BASE}/destination_connect_links"
+SOURCE_LINKS = f"{BASE}/source_connect_links"
+SOURCE_LINK_KEYS = {"id", "type", "expiration", "expired", "revoked", "uri", "redirect_uri", "source_id"}
 
 
 async def make_link(mock, type_name="hubspot", redirect_uri=None):
@@ -107,3 +112,80 @@ async def test_the_journal_and_log_never_show_the_links_auth(mock, caplog):
     entry = [e for e in mock.engine.journal if e.path == "/pbc"][-1]
     assert entry.query == {"auth": "********"} and entry.operation_id == "completeConnectLink"
     assert auth not in caplog.text and "/pbc?auth=********" in caplog.text
+
+
+# -- source connect links ------------------------------------------------------------------------------
+
+async def test_source_links_are_made_listed_fetched_and_revoked(mock):
+    made = await mock.post(SOURCE_LINKS, {"type": "postgres", "redirect_uri": "http://example.com"}, token=TOKEN)
+    assert made.status == 201 and made.body["status"] == "created"
+    link = made.body["data"]
+    assert set(link) == SOURCE_LINK_KEYS and (link["type"], link["source_id"], link["revoked"]) == ("postgres", None, False)
+    other = (await mock.post(SOURCE_LINKS, {"type": "snowflake"}, token=TOKEN)).body["data"]
+    assert other["id"] == link["id"] + 1 and other["redirect_uri"] is None
+    listed = (await mock.get(SOURCE_LINKS, token=TOKEN)).body
+    assert [x["id"] for x in listed["data"]] == [other["id"], link["id"]]  # newest first, as destination links
+    assert (await mock.get(f"{SOURCE_LINKS}/{link['id']}", token=TOKEN)).body["data"] == link
+    revoked = await mock.post(f"{SOURCE_LINKS}/{link['id']}/revoke", token=TOKEN)
+    assert revoked.status == 200 and revoked.body["data"]["revoked"] is True
+    # one id sequence with destination links; each kind lists only its own
+    destination_link = await make_link(mock)
+    assert destination_link["id"] == other["id"] + 1
+    assert (await mock.get(f"{SOURCE_LINKS}/{destination_link['id']}", token=TOKEN)).status == 404
+
+
+async def test_completing_a_source_link_makes_the_source(mock):
+    link = (await mock.post(SOURCE_LINKS, {"type": "postgres"}, token=TOKEN)).body["data"]
+    status, _, page = await open_page(mock, link)
+    source_id = (await mock.get(f"{SOURCE_LINKS}/{link['id']}", token=TOKEN)).body["data"]["source_id"]
+    assert status == 200 and f"Source {source_id}".encode() in page
+    source = (await mock.get(f"{BASE}/sources/{source_id}", token=TOKEN)).body["data"]
+    assert source["type"] == "postgres"
+    await refused(mock, link, 400, {"status": "error", "message": "This connect link has already been used"})
+
+
+# -- reauthorization links -------------------------------------------------------------------------------
+
+async def test_a_destination_is_reauthorized_through_its_link(mock):
+    destination = await create(mock)
+    mock.advance(60)
+    tested_at = (await mock.get(f"{BASE}/destinations/{destination['id']}", token=TOKEN)).body["data"]["last_tested_at"]
+    made = await mock.post(f"{BASE}/destinations/{destination['id']}/connect_links",
+                           {"redirect_uri": "https://app.example.com/reauthorized"}, token=TOKEN)
+    assert made.status == 201 and made.body["status"] == "created"
+    link = made.body["data"]
+    assert (link["type"], link["destination_id"]) == ("braze", destination["id"])
+    mock.advance(30)
+    status, headers, _ = await open_page(mock, link)
+    assert status == 302 and headers["Location"] == "https://app.example.com/reauthorized"
+    stored = mock.engine.store.find_tenant("census", TOKEN.split(":", 1)[1]).collections["destinations"][destination["id"]]
+    assert stored["credentials"]["api_key"] != "braze-rest-key"  # the password field entered anew
+    assert stored["credentials"]["instance_url"] == "https://rest.iad-03.braze.com"  # the rest kept
+    mock.advance(60)
+    again = (await mock.get(f"{BASE}/destinations/{destination['id']}", token=TOKEN)).body["data"]
+    assert again["last_tested_at"] > tested_at  # its connection test ran again
+    assert len((await mock.get(f"{BASE}/destinations", token=TOKEN)).body["data"]) == 1  # nothing new made
+    await refused(mock, link, 400, {"status": "error", "message": "This connect link has already been used"})
+
+
+async def test_a_source_is_reauthorized_through_its_link_with_no_body(mock):
+    source = await create_source(mock)
+    made = await mock.request("POST", f"{BASE}/sources/{source['id']}/connect_links", token=TOKEN)
+    assert made.status == 201 and (made.body["data"]["type"], made.body["data"]["source_id"]) == ("snowflake", source["id"])
+    status, _, page = await open_page(mock, made.body["data"])
+    assert status == 200 and f"Source {source['id']}".encode() in page
+
+
+@pytest.mark.parametrize("path", [f"{BASE}/destinations/999/connect_links", f"{BASE}/sources/999/connect_links"])
+async def test_reauthorizing_an_unknown_connection_is_404(mock, path):
+    before = mock.state()
+    answer = await mock.post(path, {}, token=TOKEN)
+    assert (answer.status, answer.body) == (404, {"status": 404})
+    assert mock.state() == before
+
+
+async def test_a_reauthorization_link_whose_connection_is_gone_makes_nothing(mock):
+    destination = await create(mock)
+    link = (await mock.post(f"{BASE}/destinations/{destination['id']}/connect_links", {}, token=TOKEN)).body["data"]
+    await mock.delete(f"{BASE}/destinations/{destination['id']}", token=TOKEN)
+    await refused(mock, link, 404, {"status": 404})

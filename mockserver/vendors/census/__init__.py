@@ -1,5 +1,5 @@
 """Census (workspace management API): destinations, their objects and refreshes, connectors and
-destination connect links (and the page a link opens); source types, sources, their tables and models; syncs and sync runs;
+destination and source connect links (and the page a link opens); source types, sources, their tables and models; syncs and sync runs;
 under /api/v1.
 
 Auth: `Authorization: Bearer <workspace key>` (airflow-provider-census sends that), or HTTP Basic
@@ -28,6 +28,7 @@ from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
+from mockserver.vendors.census.link_handlers import link_handlers, page_handler, tenant_of_link
 from mockserver.vendors.census.links import ConnectLinks
 from mockserver.vendors.census.models import CensusModel
 from mockserver.vendors.census.sources import Sources
@@ -60,15 +61,20 @@ class CensusVendor(Vendor):
         super().__init__(engine, settings, spec)
         self.catalogue = Catalogue.load(fixtures_dir() / "census")
         self.model = CensusModel(engine, self.catalogue)
-        self.links = ConnectLinks(engine, self.catalogue)
         self.sources = Sources(engine, Catalogue.load(fixtures_dir() / "census", "source-types", "tables"))
+        self.links = ConnectLinks(engine, "destination", self.catalogue, "connect_links", self.model.create_linked, self.model.reauthorized)
+        self.source_links = ConnectLinks(engine, "source", self.sources.types, "source_connect_links",
+                                         self.sources.create_linked, self.sources.reauthorized)
         self.models = Models(engine, self.sources)
         self.syncs = Syncs(engine, self.sources, self.models, self.model)
         self.runs = SyncRuns(engine, self.syncs)
         self.views = Views(self.sources, self.models, self.syncs, self.runs)
         self.answers = EncodedAnswers(engine.store, now=engine.clock.now)  # the polled answers, kept while the store does not change
         self.handlers = {
-            **build_handlers(self.model, self.links, self.answers),
+            **build_handlers(self.model, self.answers),
+            **link_handlers(self.links, self.model.destination),
+            **link_handlers(self.source_links, self.sources.get),
+            **page_handler([(self.links, self.model.destination), (self.source_links, self.sources.get)]),
             **build_sync_handlers(self.sources, self.models, self.syncs, self.runs, self.answers),
         }
         self._secret_ids = SecretNames(self.catalogue.secret_ids | self.sources.types.secret_ids)
@@ -79,7 +85,7 @@ class CensusVendor(Vendor):
 
     def authenticate(self, request: web.Request) -> TenantState:
         if rk.exchange(request).operation == LINK_PAGE:  # opened by the end user: the link's auth says whose
-            return self.links.tenant_of(request.query.get("auth", ""))
+            return tenant_of_link([self.links, self.source_links], request.query.get("auth", ""))
         header = request.headers.get("Authorization", "")
         key = self._keys.get(header)
         if key is None:
@@ -106,8 +112,10 @@ class CensusVendor(Vendor):
         for refresh in self.sources.refreshes.records.list(tenant):
             yield "fetchSourceTablesRefreshStatus", {"status": refresh["status"]}
         now, origin = self.engine.clock.now(), URL("http://127.0.0.1")
-        for link in self.links.all(tenant):
-            yield "fetchDestinationConnectLink", {"status": "success", "data": serializers.connect_link(link, now, origin)}
+        for links in (self.links, self.source_links):
+            for link in links.all(tenant):
+                shown = serializers.connect_link(link, now, origin, links.owner_field)
+                yield f"fetch{links.kind.capitalize()}ConnectLink", {"status": "success", "data": shown}
         for source in self.sources.all(tenant):
             yield "fetchSource", {"status": "success", "data": self.views.source(source)}
             for model in self.models.of_source(tenant, source["id"]):

@@ -83,14 +83,15 @@ def merge(connector: Connector, stored: dict[str, Any], given: dict[str, Any], *
     return merged
 
 
-def as_end_user_would(connector: Connector, secret: Callable[[], str]) -> dict[str, Any]:
+def as_end_user_would(connector: Connector, secret: Callable[[], str], *, secrets_only: bool = False) -> dict[str, Any]:
     """Credentials for every field a new connection requires, as an end user completing a connect
     link would give them: the field's first allowed value, else its placeholder (the form's own
     example, which fits its pattern), else `secret()` for a password field, else a plain
-    `<field id>-value`. `merge` then checks and types them like any API-given credentials."""
+    `<field id>-value`. `merge` then checks and types them like any API-given credentials.
+    `secrets_only`: what a user reauthorizing a connection enters again (its password fields)."""
     given: dict[str, Any] = {}
     for field in connector.fields:
-        if not field.required(editing=False):
+        if not field.required(editing=False) or (secrets_only and not field.secret):
             continue
         if field.input_type == KEY_VALUE_PAIRS:
             given[field.id] = {}

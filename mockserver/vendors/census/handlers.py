@@ -9,22 +9,21 @@ from yarl import URL
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.census import serializers, workspace
 from mockserver.vendors.answers import EncodedAnswers
-from mockserver.vendors.census.links import ConnectLinks
 from mockserver.vendors.census.models import CensusModel
 from mockserver.vendors.census.pagination import page_of
 from mockserver.vendors.census.refreshes import OBJECTS
 
 
-def _origin(ctx: RequestContext) -> URL:
+def origin(ctx: RequestContext) -> URL:
     """Scheme and host the client called, for the `next` and connect-link URLs."""
     return ctx.request.url.origin()
 
 
-def _ok(data: Any, status: str = "success", code: int = 200) -> Reply:
+def ok(data: Any, status: str = "success", code: int = 200) -> Reply:
     return Reply(code, {"status": status, "data": data})
 
 
-def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnswers) -> dict[str, Handler]:
+def build_handlers(model: CensusModel, answers: EncodedAnswers) -> dict[str, Handler]:
     def show(record: dict[str, Any]) -> dict[str, Any]:
         return serializers.destination(record, model.connector_of(record), wire=True)
 
@@ -44,7 +43,7 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
     def create_destination(ctx: RequestContext) -> Reply:
         connection = ctx.body["service_connection"]
         record = model.create(ctx.tenant, connection["type"], connection.get("name"), connection.get("credentials") or {})
-        return _ok(show(record), "created", 201)
+        return ok(show(record), "created", 201)
 
     def update_destination(ctx: RequestContext) -> Reply:
         connection = ctx.body["service_connection"]
@@ -55,7 +54,7 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
             given=connection.get("credentials"),
             type_name=connection.get("type"),
         )
-        return _ok(show(record), "updated")
+        return ok(show(record), "updated")
 
     def delete_destination(ctx: RequestContext) -> Reply:
         model.delete(ctx.tenant, destination_id(ctx))
@@ -66,7 +65,7 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
         return Reply(200, page_of(connector.objects, ctx.query, ctx.request.url))
 
     def get_object(ctx: RequestContext) -> Reply:
-        return _ok(model.object(ctx.tenant, destination_id(ctx), ctx.path["object_full_name"]))
+        return ok(model.object(ctx.tenant, destination_id(ctx), ctx.path["object_full_name"]))
 
     def objects_of(ctx: RequestContext) -> tuple[int, str]:
         return model.destination(ctx.tenant, destination_id(ctx))["id"], OBJECTS
@@ -82,34 +81,10 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
         return Reply(200, page_of(model.catalogue.ordered, ctx.query, ctx.request.url, serializers.connector))
 
     def get_connector(ctx: RequestContext) -> Reply:
-        return _ok(serializers.connector(model.connector(ctx.path["service_name"])))
-
-    def link_view(ctx: RequestContext) -> Any:
-        now, origin = ctx.engine.clock.now(), _origin(ctx)
-        return lambda link: serializers.connect_link(link, now, origin)
-
-    def list_links(ctx: RequestContext) -> Reply:
-        return Reply(200, page_of(links.all(ctx.tenant), ctx.query, ctx.request.url, link_view(ctx)))
-
-    def create_link(ctx: RequestContext) -> Reply:
-        link = links.create(ctx.tenant, ctx.body["type"], ctx.body.get("redirect_uri"))
-        return _ok(link_view(ctx)(link), "created", 201)
-
-    def get_link(ctx: RequestContext) -> Reply:
-        return _ok(link_view(ctx)(links.get(ctx.tenant, int(ctx.path["connect_link_id"]))))
-
-    def revoke_link(ctx: RequestContext) -> Reply:
-        return _ok(link_view(ctx)(links.revoke(ctx.tenant, int(ctx.path["connect_link_id"]))))
-
-    def complete_link(ctx: RequestContext) -> Reply:
-        link = links.complete(ctx.tenant, ctx.query["auth"], model.create_linked)
-        if link["redirect_uri"]:
-            return Reply(302, b"", headers={"Location": link["redirect_uri"]})
-        destination = model.destination(ctx.tenant, link["destination_id"])
-        return Reply(200, serializers.link_completed_page(destination), headers={"Content-Type": "text/html; charset=utf-8"})
+        return ok(serializers.connector(model.connector(ctx.path["service_name"])))
 
     def fetch_workspace(ctx: RequestContext) -> Reply:
-        return _ok(workspace.view(ctx.tenant))
+        return ok(workspace.view(ctx.tenant))
 
     return {
         "fetchAuthenticatedWorkspace": fetch_workspace,
@@ -126,9 +101,4 @@ def build_handlers(model: CensusModel, links: ConnectLinks, answers: EncodedAnsw
         "fetchDestinationObjectFieldsRefreshStatus": fields_refresh_status,
         "listConnectors": list_connectors,
         "fetchConnector": get_connector,
-        "listDestinationConnectLinks": list_links,
-        "createDestinationConnectLink": create_link,
-        "fetchDestinationConnectLink": get_link,
-        "revokeDestinationConnectLink": revoke_link,
-        "completeConnectLink": complete_link,
     }

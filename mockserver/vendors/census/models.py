@@ -91,6 +91,13 @@ class CensusModel:
         given = credentials.as_end_user_would(connector, lambda: self.engine.random.token(16))
         return self._insert(tenant, connector, None, credentials.merge(connector, {}, given, editing=False))
 
+    def reauthorized(self, tenant: TenantState, destination_id: int) -> dict[str, Any]:
+        """The destination after its end user signed in again through a reauthorization link: its
+        password fields entered anew, and its connection test run again."""
+        connector = self.connector_of(self.destination(tenant, destination_id))
+        given = credentials.as_end_user_would(connector, lambda: self.engine.random.token(16), secrets_only=True)
+        return self.update(tenant, destination_id, name=None, given=given, type_name=None)
+
     def _insert(self, tenant: TenantState, connector: Connector, name: str | None, stored: dict[str, Any]) -> dict[str, Any]:
         token = self.engine.random.token(4)
         record: dict[str, Any] = {

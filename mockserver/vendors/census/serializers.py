@@ -34,7 +34,8 @@ def connector(entry: Connector) -> dict[str, Any]:
     return entry.answer
 
 
-def connect_link(link: dict[str, Any], now: datetime, base: URL) -> dict[str, Any]:
+def connect_link(link: dict[str, Any], now: datetime, base: URL, owner_field: str = "destination_id") -> dict[str, Any]:
+    """A destination link names its destination in `destination_id`, a source link its source in `source_id`."""
     return {
         "id": link["id"],
         "type": link["type"],
@@ -43,14 +44,15 @@ def connect_link(link: dict[str, Any], now: datetime, base: URL) -> dict[str, An
         "revoked": link["revoked"],
         "uri": str(base.with_path("/pbc").with_query({"auth": link["auth"]})),
         "redirect_uri": link["redirect_uri"],
-        "destination_id": link["destination_id"],
+        owner_field: link[owner_field],
     }
 
 
-def link_completed_page(destination: dict[str, Any]) -> bytes:
+def link_completed_page(kind: str, record: dict[str, Any]) -> bytes:
     """What the end user sees when a connect link with no `redirect_uri` is done: a page naming the
-    destination the link made (the vendor's page is its web app's; this one only says it is done)."""
-    name = html.escape(str(destination["name"]))
+    connection the link made or reauthorized (the vendor's page is its web app's; this one only
+    says it is done)."""
+    name = html.escape(str(record.get("name") or record.get("label") or record["type"]))
     return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Connected</title></head><body>"
-            f"<h1>Connected</h1><p>Destination {destination['id']} ({name}) is connected to your workspace."
+            f"<h1>Connected</h1><p>{kind.capitalize()} {record['id']} ({name}) is connected to your workspace."
             f" You may close this page.</p></body></html>").encode()

@@ -110,7 +110,24 @@ class Sources:
     def create(self, tenant: TenantState, type_name: str, label: str | None, given: dict[str, Any],
                read_only: bool) -> dict[str, Any]:
         source_type = self.creatable(type_name)
-        stored = credentials.merge(source_type, {}, given, editing=False)
+        return self._insert(tenant, source_type, label, credentials.merge(source_type, {}, given, editing=False), read_only)
+
+    def create_linked(self, tenant: TenantState, type_name: str) -> dict[str, Any]:
+        """The source an end user makes by completing a source connect link of this type (which the
+        link's creation checked): credentials as the user would give them."""
+        source_type = self.types.get(type_name)
+        assert source_type is not None, type_name
+        given = credentials.as_end_user_would(source_type, lambda: self.engine.random.token(16))
+        return self._insert(tenant, source_type, None, credentials.merge(source_type, {}, given, editing=False), False)
+
+    def reauthorized(self, tenant: TenantState, source_id: int) -> dict[str, Any]:
+        """The source after its end user signed in again: password fields anew, the test run again."""
+        source_type = self.type_of(self.records.get(tenant, source_id))
+        given = credentials.as_end_user_would(source_type, lambda: self.engine.random.token(16), secrets_only=True)
+        return self.update(tenant, source_id, {"credentials": given})
+
+    def _insert(self, tenant: TenantState, source_type: Connector, label: str | None, stored: dict[str, Any],
+                read_only: bool) -> dict[str, Any]:
         token = self.engine.random.token(4)
         record = self.records.create(tenant, {
             "id": self.records.new_id(),

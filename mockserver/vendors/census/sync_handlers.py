@@ -8,6 +8,7 @@ from mockserver.engine.store import TenantState
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.census import sync_serializers as show
 from mockserver.vendors.answers import EncodedAnswers
+from mockserver.vendors.census.handlers import ok
 from mockserver.vendors.census.pagination import page_of
 from mockserver.vendors.census.sources import Sources
 from mockserver.vendors.census.sqlmodels import Models
@@ -17,8 +18,6 @@ from mockserver.vendors.census.syncs import Syncs
 DELETED = Reply(200, {"status": "deleted"})
 
 
-def _ok(data: Any, status: str = "success", code: int = 200) -> Reply:
-    return Reply(code, {"status": status, "data": data})
 
 
 class Views:
@@ -57,7 +56,7 @@ def build_sync_handlers(
         return page(ctx, sources.types.ordered, lambda t: t.answer)
 
     def get_source_type(ctx: RequestContext) -> Reply:
-        return _ok(sources.source_type(ctx.path["service_name"]).answer)
+        return ok(sources.source_type(ctx.path["service_name"]).answer)
 
     def list_sources(ctx: RequestContext) -> Reply:
         return page(ctx, sources.all(ctx.tenant), views.source)
@@ -66,13 +65,13 @@ def build_sync_handlers(
         given = ctx.body["connection"]
         record = sources.create(ctx.tenant, given["type"], given.get("label"), given.get("credentials") or {},
                                 bool(given.get("read_only_connection", False)))
-        return _ok(views.source(record), "created", 201)
+        return ok(views.source(record), "created", 201)
 
     def get_source(ctx: RequestContext) -> Reply:
-        return _ok(views.source(sources.get(ctx.tenant, ctx.path["source_id"])))
+        return ok(views.source(sources.get(ctx.tenant, ctx.path["source_id"])))
 
     def update_source(ctx: RequestContext) -> Reply:
-        return _ok(views.source(sources.update(ctx.tenant, ctx.path["source_id"], ctx.body["connection"])), "updated")
+        return ok(views.source(sources.update(ctx.tenant, ctx.path["source_id"], ctx.body["connection"])), "updated")
 
     def delete_source(ctx: RequestContext) -> Reply:
         sources.delete(ctx.tenant, ctx.path["source_id"])
@@ -82,7 +81,7 @@ def build_sync_handlers(
         return page(ctx, views.objects(ctx.tenant, sources.get(ctx.tenant, ctx.path["source_id"])))
 
     def get_table(ctx: RequestContext) -> Reply:
-        return _ok(sources.served_table(ctx.tenant, ctx.path["source_id"], ctx.path["table_id"])[1])
+        return ok(sources.served_table(ctx.tenant, ctx.path["source_id"], ctx.path["table_id"])[1])
 
     # -- refreshes: the source's tables, a table's or a model's columns ------------------------------
     def tables_of(ctx: RequestContext) -> tuple[int, str]:
@@ -107,14 +106,14 @@ def build_sync_handlers(
     def create_model(ctx: RequestContext) -> Reply:
         body = ctx.body
         record = models.create(ctx.tenant, ctx.path["source_id"], body["name"], body["query"], body.get("description"))
-        return _ok(views.model(ctx.tenant, record), "created", 201)
+        return ok(views.model(ctx.tenant, record), "created", 201)
 
     def get_model(ctx: RequestContext) -> Reply:
-        return _ok(views.model(ctx.tenant, models.get(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"])))
+        return ok(views.model(ctx.tenant, models.get(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"])))
 
     def update_model(ctx: RequestContext) -> Reply:
         record = models.update(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"], ctx.body)
-        return _ok(views.model(ctx.tenant, record), "updated")
+        return ok(views.model(ctx.tenant, record), "updated")
 
     def delete_model(ctx: RequestContext) -> Reply:
         models.delete(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"])
@@ -127,17 +126,17 @@ def build_sync_handlers(
     def create_sync(ctx: RequestContext) -> Reply:
         record = syncs.create(ctx.tenant, ctx.body)
         if record is None:  # validate_only
-            return _ok({})
+            return ok({})
         runs.schedule.reschedule(ctx.tenant, record)
-        return _ok({"sync_id": record["id"]}, "created", 201)
+        return ok({"sync_id": record["id"]}, "created", 201)
 
     def get_sync(ctx: RequestContext) -> Reply:
-        return _ok(views.sync(ctx.tenant, syncs.get(ctx.tenant, ctx.path["sync_id"])))
+        return ok(views.sync(ctx.tenant, syncs.get(ctx.tenant, ctx.path["sync_id"])))
 
     def update_sync(ctx: RequestContext) -> Reply:
         record = syncs.update(ctx.tenant, ctx.path["sync_id"], ctx.body)
         runs.schedule.reschedule(ctx.tenant, record)  # a new frequency, time or pause
-        return _ok(views.sync(ctx.tenant, record), "updated")
+        return ok(views.sync(ctx.tenant, record), "updated")
 
     def delete_sync(ctx: RequestContext) -> Reply:
         syncs.delete(ctx.tenant, ctx.path["sync_id"])
@@ -148,7 +147,7 @@ def build_sync_handlers(
         body = ctx.body if isinstance(ctx.body, dict) else {}
         force = ctx.query.get("force_full_sync", body.get("force_full_sync", False))
         run = runs.trigger(ctx.tenant, ctx.path["sync_id"], bool(force))
-        return _ok({"sync_run_id": run["id"]})
+        return ok({"sync_run_id": run["id"]})
 
     def list_sync_runs(ctx: RequestContext) -> Reply:
         return page(ctx, runs.of_sync(ctx.tenant, ctx.path["sync_id"]), show.sync_run)
