@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 
@@ -18,7 +19,7 @@ from mockserver import jsonio, request_keys as rk
 from mockserver.engine.errors import DomainError, Invalid, InvalidPathParameter, MalformedRequest, PayloadTooLarge
 from mockserver.rejections import reject, rejected
 from mockserver.spec import Operation, Parameter
-from mockserver.spec.model import path_regex
+from mockserver.spec.model import FORM_TYPE, path_regex
 from mockserver.spec.examples import example_for
 from mockserver.spec.validation import errors_of, located_errors
 from mockserver.vendors.base import Reply, RequestContext, Vendor
@@ -101,10 +102,13 @@ async def awaited_body(request: web.Request) -> bytes:
         raise PayloadTooLarge("request body too large", code="too_large") from None
 
 
-def decode_body(request: web.Request, raw: bytes) -> Any:
+def decode_body(request: web.Request, raw: bytes, form: bool = False) -> Any:
     """A body's JSON value; a body that is not JSON is refused here. Its schema is checked after
     (`check_body`), once the journal can see the value: a refused body is journaled too, and its
-    credentials are known to the reason's masking (rejections.request_secrets)."""
+    credentials are known to the reason's masking (rejections.request_secrets). `form`: the
+    operation takes a form, and a body sent as one is read as an object of its fields."""
+    if form and request.content_type == FORM_TYPE:
+        return decode_form(raw)
     if request.headers.get("Content-Type") != JSON_TYPE:  # the usual spelling needs no parsing
         ctype = request.content_type
         if ctype and "json" not in ctype and ctype not in ("application/x-www-form-urlencoded", "application/octet-stream", "text/plain"):
@@ -113,6 +117,21 @@ def decode_body(request: web.Request, raw: bytes) -> Any:
         return jsonio.loads(raw)
     except jsonio.MalformedJSON as exc:
         raise MalformedRequest(f"malformed JSON: {exc}", code="malformed") from None
+
+
+def decode_form(raw: bytes) -> dict[str, str]:
+    """A urlencoded form as an object of strings; a field given twice is refused (OAuth forbids it,
+    and keeping either value would be a guess)."""
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw.strip()))
+    except (UnicodeDecodeError, ValueError):
+        raise MalformedRequest("malformed form body", code="malformed") from None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            raise MalformedRequest(f"form field {name} given more than once", code="malformed")
+        fields[name] = value
+    return fields
 
 
 def check_body(operation: Operation, body: Any) -> None:
@@ -183,7 +202,7 @@ def make_endpoint(vendor: Vendor, operation: Operation) -> Any:
                     raise Invalid(f"query parameter {p.name} is required", code="query", name=p.name)
             body = None
             if raw is not None and raw.strip():
-                body = exchange.body = decode_body(request, raw)
+                body = exchange.body = decode_body(request, raw, operation.body_form)
                 check_body(operation, body)
             elif raw is not None and operation.body_required:
                 raise Invalid("request body is required", code="empty_body")

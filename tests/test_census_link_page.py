@@ -189,3 +189,10 @@ async def test_a_reauthorization_link_whose_connection_is_gone_makes_nothing(moc
     link = (await mock.post(f"{BASE}/destinations/{destination['id']}/connect_links", {}, token=TOKEN)).body["data"]
     await mock.delete(f"{BASE}/destinations/{destination['id']}", token=TOKEN)
     await refused(mock, link, 404, {"status": 404})
+
+
+async def test_a_redirect_uri_with_controls_is_sent_percent_encoded(mock):
+    link = await make_link(mock, "hubspot", "https://app.example.com/back\r\nSet-Cookie: a=1")
+    status, headers, _ = await open_page(mock, link)
+    assert status == 302 and "Set-Cookie" not in headers
+    assert headers["Location"] == "https://app.example.com/back%0D%0ASet-Cookie:%20a=1"

@@ -1,13 +1,17 @@
-"""Stitch partner accounts (`POST /v3/accounts`) and ephemeral sessions over HTTP: a new account's
-token works at once (strict auth included), the form's errors in the accounts family's shape, and
-a refused request changes nothing."""
+"""Stitch partner accounts (`POST /v3/accounts` and the partner OAuth flow) and ephemeral sessions
+over HTTP: a new account's token works at once (strict auth included), each family's errors in its
+own shape, and a refused request changes nothing."""
 
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import urlencode
 
 import pytest
+from conftest import Answer
 from stitch_support import SEED_V4_CREATE
+from yarl import URL
 
 FORM = {
     "partner_id": "oc_partner", "partner_secret": "oc_secret_value", "first_name": "Ada",
@@ -136,3 +140,112 @@ async def test_an_ephemeral_session_is_made_for_the_calling_account(mock):
     assert first.body["ephemeral_token"] != second.body["ephemeral_token"]
     refused = await mock.post("/v3/sessions/ephemeral")
     assert refused.status == 401 and refused.body == {"message": "Not Authorized"}
+
+
+# -- the partner OAuth flow ------------------------------------------------------------------------------
+
+FORM_TYPE = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+async def authorize(mock, **query):
+    """Opens the authorization page as the user's browser would; answers (status, headers, body)."""
+    params = {"client_id": "oc_partner", **query}
+    async with mock.client.get("/oauth/authorization", params=params, allow_redirects=False) as resp:
+        status, headers, raw = resp.status, resp.headers, await resp.read()
+    if status < 400:
+        mock.check_contract("GET", "/oauth/authorization", Answer(status, None, "", headers))
+    return status, headers, raw
+
+
+async def exchange(mock, code, secret="oc_secret_value", grant_type="authorization_code"):
+    form = urlencode({"client_secret": secret, "code": code, "grant_type": grant_type})
+    return await mock.request("POST", "/oauth/token", data=form, headers=FORM_TYPE)
+
+
+def code_in(location):
+    return URL(location).query["code"]
+
+
+async def test_a_user_authorizes_and_the_partner_gets_a_working_token(mock):
+    status, headers, _ = await authorize(mock, redirect_uri="https://partner.example/cb?from=stitch", state="xyz-1",
+                                         email="new@example.com", first_name="Nia", company="Partner Co")
+    assert status == 302
+    back = URL(headers["Location"])
+    assert (back.host, back.path, back.query["from"], back.query["state"]) == ("partner.example", "/cb", "stitch", "xyz-1")
+    token = await exchange(mock, back.query["code"])
+    assert token.status == 200 and token.body["token_type"] == "bearer"
+    assert re.fullmatch(r"ac_[0-9a-f]{32}", token.body["access_token"])
+    assert (await mock.get("/v4/destinations", token=token.body["access_token"])).body == []
+    tenant = mock.engine.store.find_tenant("stitch", token.body["access_token"])
+    assert tenant.attrs["stitch_client_id"] == token.body["stitch_account_id"]
+    assert (tenant.attrs["email"], tenant.attrs["first_name"], tenant.attrs["company"]) == ("new@example.com", "Nia", "Partner Co")
+    assert back.query["code"] not in str(mock.state())  # a code is kept as a fingerprint only
+    again = await exchange(mock, back.query["code"])
+    assert (again.status, again.body["error"]) == (400, "invalid_grant")
+
+
+async def test_an_existing_accounts_email_authorizes_that_account(mock):
+    made = (await create(mock)).body
+    _, headers, _ = await authorize(mock, redirect_uri="https://partner.example/cb", email="ADA@example.com")
+    token = (await exchange(mock, code_in(headers["Location"]))).body
+    assert (token["access_token"], token["stitch_account_id"]) == (made["access_token"], made["stitch_account_id"])
+
+
+async def test_without_a_redirect_uri_the_page_shows_the_code(mock):
+    status, headers, page = await authorize(mock)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    code = re.search(rb"<code>([0-9a-f]{32})</code>", page).group(1).decode()
+    assert (await exchange(mock, code)).status == 200
+
+
+async def test_a_code_expires_after_five_minutes(mock):
+    _, headers, _ = await authorize(mock, redirect_uri="https://partner.example/cb")
+    mock.advance(5 * 60)
+    expired = await exchange(mock, code_in(headers["Location"]))
+    assert expired.status == 400 and expired.body == {"error": "invalid_grant", "error_description": "the authorization code has expired"}
+
+
+@pytest.mark.parametrize("form, status, error", [
+    ({"client_secret": "s", "code": "c", "grant_type": "password"}, 400, "unsupported_grant_type"),
+    ({"client_secret": "s", "code": "not-a-code", "grant_type": "authorization_code"}, 400, "invalid_grant"),
+    ({"client_secret": "s", "grant_type": "authorization_code"}, 400, "invalid_request"),
+    ({"client_secret": "", "code": "c", "grant_type": "authorization_code"}, 400, "invalid_request"),
+])
+async def test_token_requests_refused_in_the_oauth_shape(mock, form, status, error):
+    before = mock.state()
+    answer = await mock.request("POST", "/oauth/token", data=urlencode(form), headers=FORM_TYPE)
+    assert answer.status == status and answer.body["error"] == error and set(answer.body) == {"error", "error_description"}
+    assert mock.state() == before
+
+
+async def test_a_form_field_given_twice_is_an_invalid_request(mock):
+    answer = await mock.request("POST", "/oauth/token", data="code=a&code=b&client_secret=s&grant_type=authorization_code",
+                                headers=FORM_TYPE)
+    assert answer.status == 400 and answer.body["error"] == "invalid_request"
+    assert answer.body["error_description"] == "form field code given more than once"
+
+
+async def test_declared_partners_alone_get_codes_and_tokens(make_mock):
+    mock = await make_mock(partners={"stitch": {"oc_partner": "oc_secret_value"}})
+    refused, _, raw = await authorize(mock, client_id="oc_stranger", redirect_uri="https://partner.example/cb")
+    assert refused == 400 and json.loads(raw) == {"error": "invalid_client", "error_description": "unknown client_id"}
+    _, headers, _ = await authorize(mock, redirect_uri="https://partner.example/cb")
+    code = code_in(headers["Location"])
+    wrong = await exchange(mock, code, secret="not-the-secret")
+    assert wrong.status == 401 and wrong.body["error"] == "invalid_client"
+    assert (await exchange(mock, code)).status == 200  # a refused exchange did not use the code up
+
+
+async def test_the_journal_masks_the_code_and_the_client_secret(mock):
+    _, headers, _ = await authorize(mock, redirect_uri="https://partner.example/cb")
+    code = code_in(headers["Location"])
+    await exchange(mock, code)
+    entry = [e for e in mock.engine.journal if e.path == "/oauth/token"][-1]
+    assert entry.request_body == {"client_secret": "********", "code": "********", "grant_type": "authorization_code"}
+    assert entry.operation_id == "exchange-an-authorization-code"
+
+
+async def test_a_redirect_uri_with_controls_is_sent_percent_encoded(mock):
+    status, headers, _ = await authorize(mock, redirect_uri="https://partner.example/cb\r\nSet-Cookie: a=1\x0e/é")
+    assert status == 302 and "Set-Cookie" not in headers
+    assert headers["Location"].startswith("https://partner.example/cb%0D%0ASet-Cookie:%20a=1%0E/%C3%A9?code=")

@@ -10,7 +10,8 @@ The mapping:
 - arguments of type `path parameter` / `query parameter` -> parameters (their `json_schema`, else a
   string); every other argument -> a property of the JSON request body (its `json_schema`, else the
   schema its `type` names); `required: true` -> the property is required.
-- `body.strict` -> `additionalProperties: false`; `body.example` -> the request body's example (what
+- `body.strict` -> `additionalProperties: false`; `body.form` -> the body is a form
+  (`application/x-www-form-urlencoded`, as OAuth token endpoints take) instead of JSON; `body.example` -> the request body's example (what
   the examples phase of a fuzzer sends first); `invalid-message` (endpoint or body) ->
   `x-invalid-message`, the one message Stitch answers for any argument that breaks the rules.
 - `returns`/`errors` -> responses (`schema`, `example`, `links` as OpenAPI has them); api.yaml's
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.spec.documents import RefResolver, SpecError, load_yaml_documents
+from mockserver.spec.model import FORM_TYPE
 
 ARGUMENT_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -117,7 +119,8 @@ def _operation(doc: dict[str, Any], source: str) -> tuple[str, str, dict[str, An
         media: dict[str, Any] = {"schema": schema}
         if "example" in body:
             media["example"] = body["example"]
-        operation["requestBody"] = {"required": method in BODY_METHODS, "content": {"application/json": media}}
+        media_type = FORM_TYPE if body.get("form", False) else "application/json"
+        operation["requestBody"] = {"required": method in BODY_METHODS, "content": {media_type: media}}
     responses = {
         **{str(s): _response(str(s), r or {}, "OK") for s, r in (doc.get("returns") or {}).items()},
         **{str(s): _response(str(s), r or {}, "Error") for s, r in (doc.get("errors") or {}).items()},

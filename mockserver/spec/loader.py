@@ -23,7 +23,7 @@ from typing import Any
 from mockserver.spec import cache
 from mockserver.spec.documents import RefResolver, SpecError, expected_loader, load_yaml_documents
 from mockserver.spec.endpoints import endpoint_document
-from mockserver.spec.model import Operation, Parameter, ResponseSpec, VendorSpec
+from mockserver.spec.model import FORM_TYPE, Operation, Parameter, ResponseSpec, VendorSpec
 from mockserver.spec.validation import compile_schema, remember_checks
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -185,10 +185,12 @@ def _operation(vendor: str, path: str, method: str, raw: dict[str, Any], shared:
         params[(p["in"], p["name"])] = _param(
             p["name"], p["in"], bool(p.get("required", p["in"] == "path")), p.get("schema", {})
         )
-    body_schema, body_required = None, False
+    body_schema, body_required, body_form = None, False, False
     request_body = raw.get("requestBody")
     if request_body:
-        body_schema = (request_body.get("content", {}).get("application/json", {}) or {}).get("schema")
+        content = request_body.get("content", {})
+        body_form = FORM_TYPE in content and "application/json" not in content
+        body_schema = (content.get(FORM_TYPE if body_form else "application/json", {}) or {}).get("schema")
         body_required = bool(request_body.get("required", False))
     responses = {str(status): _openapi_response(str(status), resp) for status, resp in (raw.get("responses") or {}).items()}
     return Operation(
@@ -200,6 +202,7 @@ def _operation(vendor: str, path: str, method: str, raw: dict[str, Any], shared:
         body_schema=body_schema,
         body_validator=compile_schema(body_schema) if body_schema else None,
         body_required=body_required,
+        body_form=body_form,
         responses=responses,
         extensions={k: v for k, v in raw.items() if k.startswith("x-")},
     )

@@ -38,6 +38,9 @@ class ResponseSpec:
         return compile_schema(self.schema, assert_formats=True, check_on_first_use=True)
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
 @dataclass(frozen=True)
 class Operation:
     vendor: str
@@ -48,6 +51,7 @@ class Operation:
     body_schema: dict[str, Any] | None = None
     body_validator: Validator | None = None
     body_required: bool = False
+    body_form: bool = False  # the body is a form (`application/x-www-form-urlencoded`), as OAuth token endpoints take
     responses: dict[str, ResponseSpec] = field(default_factory=dict)
     extensions: dict[str, Any] = field(default_factory=dict)
 

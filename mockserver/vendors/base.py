@@ -13,6 +13,7 @@ import binascii
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -110,6 +111,17 @@ class Vendor:
 
     def export_settings(self) -> dict[str, Any]:
         return {}
+
+
+def redirect(uri: str) -> Reply:
+    """A 302 to `uri`, a URI a client gave (a connect link's or an OAuth redirect URI), made fit for
+    a header: every character outside those a URI may hold (controls, spaces, non-ASCII) is
+    percent-encoded, as a browser would before following it. Sent as given, a control character
+    made aiohttp drop the connection, and a line break could have added a header of the client's."""
+    return Reply(302, b"", headers={"Location": quote(uri, safe=URI_CHARACTERS)})
+
+
+URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%~"  # RFC 3986's reserved characters and `%`, kept as they are
 
 
 # -- credentials ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from mockserver.engine.errors import NotFound
 from mockserver.engine.store import TenantState
-from mockserver.vendors.base import Handler, Reply, RequestContext
+from mockserver.vendors.base import Handler, Reply, RequestContext, redirect
 from mockserver.vendors.census import serializers
 from mockserver.vendors.census.handlers import ok, origin
 from mockserver.vendors.census.links import ConnectLinks
@@ -61,7 +61,7 @@ def page_handler(kinds: list[tuple[ConnectLinks, Lookup]]) -> dict[str, Handler]
             if found is not None and found[0] is ctx.tenant:
                 link = links.complete(ctx.tenant, found[1])
                 if link["redirect_uri"]:
-                    return Reply(302, b"", headers={"Location": link["redirect_uri"]})
+                    return redirect(link["redirect_uri"])
                 record = lookup(ctx.tenant, link[links.owner_field])
                 page = serializers.link_completed_page(links.kind, record)
                 return Reply(200, page, headers={"Content-Type": "text/html; charset=utf-8"})

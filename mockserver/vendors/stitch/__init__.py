@@ -1,6 +1,6 @@
 """Stitch Connect: destinations (v3 and v4) and their types, sources and source types, streams and
 field selection, replication jobs with their extractions and loads, Import API tokens, notifications,
-partner-made accounts and ephemeral sessions."""
+partner-made accounts (`POST /v3/accounts` and the partner OAuth flow) and ephemeral sessions."""
 
 from __future__ import annotations
 
@@ -28,10 +28,12 @@ from mockserver.vendors.stitch.models import StitchModel
 
 # The log download a 302 points at: like the vendor's pre-signed log URL, it needs no Stitch token.
 LOG_DOWNLOAD = "download-extraction-log"
-# A partner creating an account sends its partner credentials in the body, and no token: it acts
-# for no account until the one it makes (this stand-in is never stored or written to).
-ACCOUNT_CREATION = "create-an-account"
+# A partner creating an account, or the partner OAuth flow, sends no token: the request acts for
+# no account until the one it makes or finds (this stand-in is never stored or written to).
+NO_ACCOUNT_YET = ("create-an-account", "authorize-a-partner", "exchange-an-authorization-code")
 NO_ACCOUNT = TenantState(key="")
+# What a journaled body may hold that no form names: the OAuth code (a one-time credential).
+OAUTH_SECRETS = ("code",)
 
 
 class StitchVendor(Vendor):
@@ -48,11 +50,11 @@ class StitchVendor(Vendor):
         self.handlers = {**build_handlers(self.model, self.connect.mapped_destination, answers),
                          **build_source_handlers(self.connect, answers), **build_account_handlers(self.accounts)}
         forms = [t.properties for t in self.catalogue.ordered] + [t.properties for t in self.connect.types.ordered]
-        self._credential_names = SecretNames(p.name for props in forms for p in props if p.is_credential)
+        self._credential_names = SecretNames([*(p.name for props in forms for p in props if p.is_credential), *OAUTH_SECRETS])
 
     def authenticate(self, request: web.Request) -> TenantState:
         operation = rk.exchange(request).operation
-        if operation == ACCOUNT_CREATION:
+        if operation in NO_ACCOUNT_YET:
             return NO_ACCOUNT
         if operation == LOG_DOWNLOAD:
             tenant = checks.tenant_of(self.engine, request.match_info.get("job_name", ""))

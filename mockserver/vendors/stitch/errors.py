@@ -5,7 +5,7 @@
 - Property and type problems: the `{"error": CODE, "data": {"message": ...}}` object Stitch documents
   for the same problems on its source endpoints.
 - Unknown routes, methods and malformed ids: 404 (Stitch answers 404 rather than 405).
-- Sources, replication jobs, streams, hooks, custom emails and accounts each have their own shape (the
+- Sources, replication jobs, streams, hooks, custom emails, accounts and OAuth each have their own shape (the
   operation's `x-error-family`, and the error's code, pick it); see the README's Stitch notes.
 """
 
@@ -37,6 +37,9 @@ JOB_TYPES = ("already_running", "invalid_source", "generic")
 SPEC_LEVEL = ("schema", "empty_body", "query")
 # The accounts family: {"code": CODE, "message": ..., "errors": {field: what}} (the account form).
 INVALID_FORM = "Invalid form data."
+# The oauth family [infer: Stitch documents no error for its OAuth flow]: RFC 6749's
+# {"error": CODE, "error_description": ...}.
+OAUTH_ERRORS = ("invalid_client", "invalid_grant", "unsupported_grant_type")
 
 
 FAULT_MESSAGES = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -51,6 +54,8 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
     if isinstance(error, ForcedFault):
         return Reply(error.status, error.message or FAULT_MESSAGES.get(error.status, "Error"))
     if isinstance(error, (Unauthorized, Forbidden)):
+        if family == "oauth":
+            return Reply(401, {"error": "invalid_client", "error_description": "client authentication failed"})
         return Reply(401, {"message": "Not Authorized"})
     if isinstance(error, InvalidPathParameter):
         return Reply(404, "Not Found")
@@ -73,6 +78,8 @@ def render(error: DomainError, operation: Operation | None) -> Reply:
     if isinstance(error, Invalid):
         if error.code == "ExistingUser":
             return Reply(400, {"code": error.code, "message": error.message})
+        if error.code in OAUTH_ERRORS:
+            return Reply(400, {"error": error.code, "error_description": error.message})
         if error.code in JOB_TYPES:
             return Reply(400, {"error": {"type": error.code, "message": error.message}})
         if error.code == "invalid_fields":
@@ -100,6 +107,8 @@ def render_family(error: DomainError, operation: Operation | None, family: str) 
         return None
     if not (error.code in SPEC_LEVEL or isinstance(error, MalformedRequest)):
         return None
+    if family == "oauth":
+        return Reply(400, {"error": "invalid_request", "error_description": error.message})
     if family == "accounts":
         fields = error.detail.get("fields") or {}
         return Reply(400, {"code": "BadRequest", "message": INVALID_FORM, "errors": {
