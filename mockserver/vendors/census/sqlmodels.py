@@ -1,4 +1,5 @@
-"""SQL models on a source: a named query whose columns and row count syncs read.
+"""SQL models on a source: a named query whose columns and row count syncs read. The datasets API
+(`/datasets`, the models' newer name) serves the same records, by id alone.
 
 A model belongs to one source (its child: deleting the source deletes it) and its name is unique
 within that source [infer], since syncs may name a model instead of giving its id. Its columns and
@@ -54,6 +55,14 @@ class Models:
         if record["source_id"] != source_id:
             raise _missing(model_id)
         return record
+
+    def all(self, tenant: TenantState) -> list[dict[str, Any]]:
+        """Every model of the workspace, oldest first: what the datasets API lists."""
+        return self.records.list(tenant)
+
+    def dataset(self, tenant: TenantState, model_id: int) -> dict[str, Any]:
+        """A model by its id alone, as the datasets API names it."""
+        return self.records.get(tenant, model_id, missing=lambda _id: NotFound(f"no dataset {_id}", code="dataset"))
 
     def named(self, tenant: TenantState, source_id: int, name: str) -> dict[str, Any] | None:
         return next((r for r in self.records.list(tenant) if r["source_id"] == source_id and r["name"] == name), None)

@@ -1,9 +1,11 @@
-"""Census handlers for source types, sources, source objects, models, syncs and sync runs."""
+"""Census handlers for source types, sources, source objects, models (and datasets, their newer
+name), syncs and sync runs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from mockserver.engine.errors import Invalid
 from mockserver.engine.store import TenantState
 from mockserver.vendors.base import Handler, Reply, RequestContext
 from mockserver.vendors.census import sync_serializers as show
@@ -119,6 +121,37 @@ def build_sync_handlers(
         models.delete(ctx.tenant, ctx.path["source_id"], ctx.path["model_id"])
         return DELETED
 
+    # -- datasets: the same models, by id alone -------------------------------------------------------
+    def list_datasets(ctx: RequestContext) -> Reply:
+        listed = models.all(ctx.tenant) if ctx.query.get("type", "sql") == "sql" else []  # every dataset is SQL
+        return page(ctx, listed, show.dataset)
+
+    def create_dataset(ctx: RequestContext) -> Reply:
+        body = ctx.body
+        record = models.create(ctx.tenant, body["source_id"], body["name"], body["query"], body.get("description"))
+        return ok(show.dataset(record), "created", 201)
+
+    def get_dataset(ctx: RequestContext) -> Reply:
+        return ok(show.dataset(models.dataset(ctx.tenant, ctx.path["dataset_id"])))
+
+    def update_dataset(ctx: RequestContext) -> Reply:
+        found = models.dataset(ctx.tenant, ctx.path["dataset_id"])
+        if ctx.body.get("source_id", found["source_id"]) != found["source_id"]:
+            raise Invalid(f"The source of a dataset cannot be changed (it is {found['source_id']})", code="dataset_source")
+        changes = {k: v for k, v in ctx.body.items() if k != "source_id"}
+        return ok(show.dataset(models.update(ctx.tenant, found["source_id"], found["id"], changes)), "updated")
+
+    def delete_dataset(ctx: RequestContext) -> Reply:
+        found = models.dataset(ctx.tenant, ctx.path["dataset_id"])
+        models.delete(ctx.tenant, found["source_id"], found["id"])
+        return DELETED
+
+    def dataset_columns_of(ctx: RequestContext) -> tuple[int, str]:
+        found = models.dataset(ctx.tenant, ctx.path["dataset_id"])
+        return found["source_id"], f"columns model {found['id']}"  # one refresh for a model and its dataset
+
+    refresh_dataset_columns, dataset_columns_refresh_status = sources.refreshes.endpoints(dataset_columns_of)
+
     # -- syncs and runs ------------------------------------------------------------------------------
     def list_syncs(ctx: RequestContext) -> Reply:
         return page(ctx, syncs.all(ctx.tenant), lambda s: views.sync(ctx.tenant, s))
@@ -182,6 +215,13 @@ def build_sync_handlers(
         "fetchModel": get_model,
         "updateModel": update_model,
         "deleteModel": delete_model,
+        "listDatasets": list_datasets,
+        "createDataset": create_dataset,
+        "fetchDataset": get_dataset,
+        "updateDataset": update_dataset,
+        "deleteDataset": delete_dataset,
+        "refreshDatasetColumns": refresh_dataset_columns,
+        "fetchDatasetColumnsRefreshStatus": dataset_columns_refresh_status,
         "listSyncs": list_syncs,
         "createSync": create_sync,
         "fetchSync": get_sync,

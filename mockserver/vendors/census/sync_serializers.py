@@ -38,6 +38,21 @@ def model(record: dict[str, Any], columns: list[dict[str, str]]) -> dict[str, An
     }
 
 
+def dataset(record: dict[str, Any]) -> dict[str, Any]:
+    """A SQL model as the datasets API shows it (datasets are the models' newer name): the fields the
+    vendor documents (`type`, `query`, `source_id`) with the model's identity and times [infer]."""
+    return {
+        "id": record["id"],
+        "name": record["name"],
+        "type": "sql",
+        "description": record["description"],
+        "query": record["query"],
+        "source_id": record["source_id"],
+        "created_at": record["created_at"],
+        "updated_at": record["updated_at"],
+    }
+
+
 def sync(record: dict[str, Any], source_object: dict[str, Any], status: str) -> dict[str, Any]:
     """`source_object` is the model or table as GET /sources/{id}/objects shows it."""
     return {
