@@ -214,6 +214,7 @@ async def test_unknown_routes_and_methods_are_404(mock):
     for method, path in [
         ("PATCH", "/v4/destinations/1"), ("GET", "/v4/destinations/1"), ("POST", "/v4/destination-types"),
         ("GET", "/v4/nothing"), ("DELETE", "/v3/destinations"), ("GET", "/v4"), ("GET", "/v3/destinations/1/x"),
+        ("GET", "/oauth/revoke"), ("GET", "/oauth/token"), ("POST", "/notifications/private/v1/api/hooks"),
     ]:
         await rejected(mock, method, path, 404, "Not Found", token=TOKEN)
 

@@ -137,11 +137,12 @@ def _bound_integer(parameter: dict[str, Any]) -> None:
 
 
 def _prefixes(paths: Any) -> tuple[str, ...]:
-    """The URL prefixes a vendor owns: its version segment (`/v4`), or `/api/v1`-style pairs."""
+    """The URL prefixes a vendor owns: a version pair (`/api/v1`), else the first segment (`/v4`,
+    `/notifications`, `/oauth`, `/pbc`): everything under it is the vendor's, unknown paths included."""
     out = set()
     for path in paths:
         segments = [s for s in path.split("/") if s]
-        keep = 1 if re.fullmatch(r"v\d+", segments[0]) else 2
+        keep = 2 if len(segments) > 1 and re.fullmatch(r"v\d+", segments[1]) and not re.fullmatch(r"v\d+", segments[0]) else 1
         out.add("/" + "/".join(segments[:keep]))
     return tuple(sorted(out))
 
