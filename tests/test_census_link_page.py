@@ -184,6 +184,19 @@ async def test_reauthorizing_an_unknown_connection_is_404(mock, path):
     assert mock.state() == before
 
 
+@pytest.mark.parametrize("kind", ["destinations", "sources"])
+@pytest.mark.parametrize("body, message", [
+    ({"redirect_uri": 5}, "redirect_uri must be of type string or null"),
+    ([], "body must be of type object"),
+])
+async def test_a_bad_reauthorization_body_is_400_and_makes_no_link(mock, kind, body, message):
+    made = await (create(mock) if kind == "destinations" else create_source(mock))
+    before = mock.state()
+    answer = await mock.post(f"{BASE}/{kind}/{made['id']}/connect_links", body, token=TOKEN)
+    assert (answer.status, answer.body) == (400, {"status": "error", "message": message})
+    assert mock.state() == before
+
+
 async def test_a_reauthorization_link_whose_connection_is_gone_makes_nothing(mock):
     destination = await create(mock)
     link = (await mock.post(f"{BASE}/destinations/{destination['id']}/connect_links", {}, token=TOKEN)).body["data"]

@@ -28,8 +28,8 @@ from mockserver.vendors.answers import EncodedAnswers
 from mockserver.vendors.census.catalogue import Catalogue
 from mockserver.vendors.census.credentials import masked_headers
 from mockserver.vendors.census.handlers import build_handlers
-from mockserver.vendors.census.link_handlers import link_handlers, page_handler, tenant_of_link
-from mockserver.vendors.census.links import ConnectLinks
+from mockserver.vendors.census.link_handlers import link_handlers, page_handler
+from mockserver.vendors.census.links import ConnectLinks, opened
 from mockserver.vendors.census.models import CensusModel
 from mockserver.vendors.census.sources import Sources
 from mockserver.vendors.census.sqlmodels import Models
@@ -62,8 +62,9 @@ class CensusVendor(Vendor):
         self.catalogue = Catalogue.load(fixtures_dir() / "census")
         self.model = CensusModel(engine, self.catalogue)
         self.sources = Sources(engine, Catalogue.load(fixtures_dir() / "census", "source-types", "tables"))
-        self.links = ConnectLinks(engine, "destination", self.catalogue, "connect_links", self.model.create_linked, self.model.reauthorized)
-        self.source_links = ConnectLinks(engine, "source", self.sources.types, "source_connect_links",
+        self.links = ConnectLinks(engine, "destination", self.catalogue, "connect_links", self.model.destination,
+                                  self.model.create_linked, self.model.reauthorized)
+        self.source_links = ConnectLinks(engine, "source", self.sources.types, "source_connect_links", self.sources.get,
                                          self.sources.create_linked, self.sources.reauthorized)
         self.models = Models(engine, self.sources)
         self.syncs = Syncs(engine, self.sources, self.models, self.model)
@@ -72,9 +73,9 @@ class CensusVendor(Vendor):
         self.answers = EncodedAnswers(engine.store, now=engine.clock.now)  # the polled answers, kept while the store does not change
         self.handlers = {
             **build_handlers(self.model, self.answers),
-            **link_handlers(self.links, self.model.destination),
-            **link_handlers(self.source_links, self.sources.get),
-            **page_handler([(self.links, self.model.destination), (self.source_links, self.sources.get)]),
+            **link_handlers(self.links),
+            **link_handlers(self.source_links),
+            **page_handler([self.links, self.source_links]),
             **build_sync_handlers(self.sources, self.models, self.syncs, self.runs, self.answers),
         }
         self._secret_ids = SecretNames(self.catalogue.secret_ids | self.sources.types.secret_ids)
@@ -85,7 +86,7 @@ class CensusVendor(Vendor):
 
     def authenticate(self, request: web.Request) -> TenantState:
         if rk.exchange(request).operation == LINK_PAGE:  # opened by the end user: the link's auth says whose
-            return tenant_of_link([self.links, self.source_links], request.query.get("auth", ""))
+            return opened([self.links, self.source_links], request.query.get("auth", ""))[1]
         header = request.headers.get("Authorization", "")
         key = self._keys.get(header)
         if key is None:

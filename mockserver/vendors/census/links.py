@@ -25,18 +25,21 @@ LIFETIME = timedelta(hours=24)
 LINK_ID_START = 469
 SEQUENCE = "connect_links"  # one id sequence for both kinds [infer]
 
+# A connection (destination or source) by id, as found or changed: the vendor's not-found when missing.
+Connection = Callable[[TenantState, int], dict[str, Any]]
+
 
 class ConnectLinks:
     """The links of one kind: `kind` is "destination" (types from /connectors) or "source" (types from
     /source_types); a link names its connection in `<kind>_id`."""
 
-    def __init__(self, engine: Engine, kind: str, types: Catalogue, resource: str,
-                 make: Callable[[TenantState, str], dict[str, Any]],
-                 reauthorize: Callable[[TenantState, int], dict[str, Any]]) -> None:
+    def __init__(self, engine: Engine, kind: str, types: Catalogue, resource: str, lookup: Connection,
+                 make: Callable[[TenantState, str], dict[str, Any]], reauthorize: Connection) -> None:
         self.engine = engine
         self.kind = kind
         self.owner_field = f"{kind}_id"
         self.types = types
+        self.lookup = lookup  # a connection of this kind by id, or its vendor's not-found
         self.make = make
         self.reauthorize = reauthorize
         self.records = engine.resources.declare(
@@ -64,8 +67,9 @@ class ConnectLinks:
             raise Invalid(f"{self.kind.capitalize()}s of type {type_name} cannot be created via connect link", code="type")
         return self._insert(tenant, type_name, redirect_uri, None)
 
-    def for_existing(self, tenant: TenantState, record: dict[str, Any], redirect_uri: str | None) -> dict[str, Any]:
-        """A link to reauthorize `record` (the caller found it in the tenant): its type, and its id at once."""
+    def for_existing(self, tenant: TenantState, owner_id: int, redirect_uri: str | None) -> dict[str, Any]:
+        """A link to reauthorize one connection: its type, and its id at once."""
+        record = self.lookup(tenant, owner_id)
         return self._insert(tenant, record["type"], redirect_uri, record["id"])
 
     def _insert(self, tenant: TenantState, type_name: str, redirect_uri: str | None, owner: int | None) -> dict[str, Any]:
@@ -91,8 +95,9 @@ class ConnectLinks:
         """The link this `auth` opens, with its workspace: the page is opened without an API key."""
         return self.records.locate(lambda link: link["auth"] == auth)
 
-    def complete(self, tenant: TenantState, link: dict[str, Any]) -> dict[str, Any]:
-        """The end user finishes the link's flow. A link is used once; a revoked or expired one not at all."""
+    def complete(self, tenant: TenantState, link: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The end user finishes the link's flow: the link, and the connection it made or reauthorized.
+        A link is used once; a revoked or expired one not at all."""
         if link["revoked"]:
             raise Invalid("This connect link has been revoked", code="connect_link")
         if self.engine.clock.now() >= parse_iso(link["expiration"]):
@@ -104,4 +109,13 @@ class ConnectLinks:
         else:
             owner = self.make(tenant, link["type"])
         completed = iso_millis(self.engine.clock.now())
-        return self.records.update(tenant, link["id"], **{self.owner_field: owner["id"], "completed_at": completed})
+        return self.records.update(tenant, link["id"], **{self.owner_field: owner["id"], "completed_at": completed}), owner
+
+
+def opened(kinds: list[ConnectLinks], auth: str) -> tuple[ConnectLinks, TenantState, dict[str, Any]]:
+    """The link (of any kind) this `auth` opens, with its kind and workspace: the page needs no API key."""
+    for links in kinds:
+        found = links.find_auth(auth)
+        if found is not None:
+            return links, found[0], found[1]
+    raise NotFound("no connect link with this auth", code="connect_link")
